@@ -1,0 +1,63 @@
+# crm_extended: two commands on a fresh machine.
+#   make run    serve Odoo 11 with crm_extended and demo data on http://localhost:$(HTTP_PORT)
+#   make test   the addon's tests on a fresh database of the project's own PostgreSQL cluster
+# Other targets: test-odoo (Odoo's own suites with crm_extended installed), lint, stop, bench.
+
+DB        ?= crm_extended
+TEST_DB   ?= crm_extended_test
+CORE_DB   ?= crm_extended_core
+HTTP_PORT ?= 8069
+PGPORT    ?= 54329
+VENV      ?= $(CURDIR)/.venv
+LINT_VENV ?= $(CURDIR)/.local/lint-venv
+PYTEST_ARGS ?=
+export PGPORT HTTP_PORT VENV
+
+ODOO   := tools/odoo.sh
+PYTEST := $(VENV)/bin/pytest -p no:cacheprovider --odoo-config=$(CURDIR)/.local/odoo.conf --odoo-log-level=warn
+
+.PHONY: run test test-odoo lint stop venv pg db update bench clean help
+.DEFAULT_GOAL := help
+
+help:
+	@sed -n '2,5p' Makefile | sed 's/^# *//'
+
+venv:
+	@tools/venv.sh
+
+pg:
+	@tools/pg.sh start
+
+db: venv pg
+	@tools/db.sh ensure $(DB) demo
+
+run: db
+	@echo
+	@echo "  crm_extended on http://localhost:$(HTTP_PORT)  (database $(DB))"
+	@echo "  logins: admin / admin (manager), demo / demo (salesperson), portal / portal (portal customer)"
+	@echo "  stop with Ctrl-C; 'make stop' stops the database cluster"
+	@echo
+	@$(ODOO) -d $(DB) --db-filter='^$(DB)$$'
+
+update: venv pg
+	@$(ODOO) -d $(DB) -u crm_extended --stop-after-init
+
+test: venv pg
+	@tools/db.sh fresh $(TEST_DB) nodemo
+	$(PYTEST) --odoo-database=$(TEST_DB) crm_extended/tests $(PYTEST_ARGS)
+
+test-odoo: venv pg
+	@tools/db.sh fresh $(CORE_DB) demo
+	@tools/test_odoo.sh $(CORE_DB)
+
+lint:
+	@tools/lint.sh
+
+bench: venv pg
+	@$(MAKE) -C bench run
+
+stop:
+	@tools/pg.sh stop
+
+clean: stop
+	rm -rf .local

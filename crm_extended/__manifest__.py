@@ -1,0 +1,30 @@
+# Copyright 2026 crm_extended authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+{
+    "name": "CRM Extended",
+    "summary": "Service requests, campaign attribution, customer profitability, "
+               "segments and a self-service portal in Odoo's own screens",
+    "version": "11.0.1.0.0",
+    "category": "Sales",
+    "website": "https://github.com/crm-extended/crm_extended",
+    "author": "crm_extended authors",
+    "license": "LGPL-3",
+    "depends": [
+        "crm",
+        "sale_management",
+        "sale_crm",
+        "account_invoicing",
+        "portal",
+        "mass_mailing",
+        "utm",
+        "resource",
+        "l10n_generic_coa",
+    ],
+    "data": [
+        "security/crm_extended_security.xml",
+        "security/ir.model.access.csv",
+    ],
+    "demo": [
+        "demo/res_partner_demo.xml",
+    ],
+}
