@@ -7,6 +7,7 @@ DB        ?= crm_extended
 TEST_DB   ?= crm_extended_test
 CORE_DB   ?= crm_extended_core
 HTTP_PORT ?= 8069
+TEST_HTTP_PORT ?= 18069
 PGPORT    ?= 54329
 VENV      ?= $(CURDIR)/.venv
 LINT_VENV ?= $(CURDIR)/.local/lint-venv
@@ -14,7 +15,7 @@ PYTEST_ARGS ?=
 export PGPORT HTTP_PORT VENV
 
 ODOO   := tools/odoo.sh
-PYTEST := $(VENV)/bin/pytest -p no:cacheprovider --odoo-config=$(CURDIR)/.local/odoo.conf --odoo-log-level=warn
+PYTEST := PYTHONPATH=$(CURDIR)/tools $(VENV)/bin/pytest -p no:cacheprovider -p odoo_http --odoo-config=$(CURDIR)/.local/odoo-test.conf --odoo-log-level=warn
 
 .PHONY: run test test-odoo lint stop venv pg db update bench clean help
 .DEFAULT_GOAL := help
@@ -44,10 +45,12 @@ update: venv pg
 
 test: venv pg
 	@tools/db.sh fresh $(TEST_DB) nodemo
+	@ODOO_TEST=1 HTTP_PORT=$(TEST_HTTP_PORT) $(ODOO) --write-config
 	$(PYTEST) --odoo-database=$(TEST_DB) crm_extended/tests $(PYTEST_ARGS)
 
 test-odoo: venv pg
 	@tools/db.sh fresh $(CORE_DB) demo
+	@ODOO_TEST=1 HTTP_PORT=$(TEST_HTTP_PORT) $(ODOO) --write-config
 	@tools/test_odoo.sh $(CORE_DB)
 
 lint:

@@ -10,7 +10,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 PGPORT=${PGPORT:-54329}
 export PGHOST=127.0.0.1 PGPORT PGUSER=${DB_USER:-odoo}
 VENV=${VENV:-$ROOT/.venv}
-FILESTORE=$ROOT/.local/filestore/filestore
+FILESTORE=${DATA_DIR:-$ROOT/.local/filestore}/filestore
 action=${1:?usage: tools/db.sh ensure|fresh DB demo|nodemo}
 db=${2:?database name}
 demo=${3:-demo}

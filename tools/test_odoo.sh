@@ -8,6 +8,6 @@ VENV=${VENV:-$ROOT/.venv}
 db=${1:?database}
 addons=$("$VENV/bin/python" -c 'import odoo.addons, os; print(os.path.dirname(odoo.addons.__file__))')
 cd "$addons"
-PYTHONPATH=$ROOT/tools exec "$VENV/bin/pytest" -p no:cacheprovider -p known_failures -rfEsx \
-  --odoo-config="$ROOT/.local/odoo.conf" --odoo-database="$db" --odoo-log-level=critical \
+PYTHONPATH=$ROOT/tools exec "$VENV/bin/pytest" -p no:cacheprovider -p known_failures -p odoo_http -rfEsx \
+  --odoo-config="$ROOT/.local/odoo-test.conf" --odoo-database="$db" --odoo-log-level=critical \
   sale/tests account/tests crm/tests portal/tests mass_mailing/tests
