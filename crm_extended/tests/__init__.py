@@ -1,1 +1,2 @@
+from . import test_common_fixtures
 from . import test_security
