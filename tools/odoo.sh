@@ -36,4 +36,5 @@ CONF
 # without website_form...); Odoo 11 imports every addon on the first HTTP request unless told
 # not to, and installed addons are imported by the registry anyway.
 export ODOO_PRELOAD_ADDONS=no
+export PATH=$VENV/node/node_modules/.bin:$PATH
 exec "$VENV/bin/python" "$ROOT/tools/odoo-bin" -c "$CONF" "$@"
