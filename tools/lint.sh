@@ -8,7 +8,8 @@ reqs="pylint-odoo==9.3.24 flake8==7.1.1"
 stamp=$LINT_VENV/.installed
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$reqs" ]; then
   "$PY" -m venv "$LINT_VENV" || { echo "lint: '$PY -m venv' failed" >&2; exit 1; }
-  "$LINT_VENV/bin/pip" install -q --disable-pip-version-check $reqs 2>&1 | grep -v "^WARNING: Location" || { echo "lint: installing $reqs failed" >&2; exit 1; }
+  "$LINT_VENV/bin/pip" install -q --disable-pip-version-check $reqs \
+    || { echo "lint: installing $reqs failed" >&2; exit 1; }
   echo "$reqs" >"$stamp"
 fi
 cd "$ROOT"
