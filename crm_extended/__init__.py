@@ -1,1 +1,15 @@
 from . import models
+# Later packages (controllers, report, wizards) and hooks are imported below, one block per
+# capability, so that parallel branches merge without touching each other's lines.
+
+# -- requests
+
+# -- attribution
+
+# -- profitability
+
+# -- segments
+
+# -- portal
+
+# -- sales force automation

@@ -23,8 +23,35 @@
     "data": [
         "security/crm_extended_security.xml",
         "security/ir.model.access.csv",
+
+        # -- requests
+
+        # -- attribution
+
+        # -- profitability
+
+        # -- segments
+
+        # -- portal
+
+        # -- sales force automation
+
+        # menus last: they point at the actions above
+        "views/crm_extended_menus.xml",
     ],
     "demo": [
         "demo/res_partner_demo.xml",
+
+        # -- requests
+
+        # -- attribution
+
+        # -- profitability
+
+        # -- segments
+
+        # -- portal
+
+        # -- sales force automation
     ],
 }

@@ -1,0 +1,13 @@
+# One block per capability (kept apart so that branches merge cleanly).
+
+# -- requests
+
+# -- attribution
+
+# -- profitability
+
+# -- segments
+
+# -- portal
+
+# -- sales force automation

@@ -1,2 +1,14 @@
 from . import test_common_fixtures
 from . import test_security
+
+# -- requests
+
+# -- attribution
+
+# -- profitability
+
+# -- segments
+
+# -- portal
+
+# -- sales force automation
