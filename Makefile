@@ -1,7 +1,8 @@
 # crm_extended: two commands on a fresh machine.
 #   make run    serve Odoo 11 with crm_extended and demo data on http://localhost:$(HTTP_PORT)
 #   make test   the addon's tests on a fresh database of the project's own PostgreSQL cluster
-# Other targets: test-odoo (Odoo's own suites with crm_extended installed), lint, stop, bench.
+# Other targets: test-odoo (Odoo's own suites with crm_extended installed), lint, stop, bench,
+# test-reliability (a real multi-worker server under load, faults, bad input; own cluster).
 
 DB        ?= crm_extended
 TEST_DB   ?= crm_extended_test
@@ -17,7 +18,7 @@ export PGPORT HTTP_PORT VENV
 ODOO   := tools/odoo.sh
 PYTEST := PYTHONPATH=$(CURDIR)/tools $(VENV)/bin/pytest -p no:cacheprovider -p odoo_http --odoo-config=$(CURDIR)/.local/odoo-test.conf --odoo-log-level=warn
 
-.PHONY: run test test-odoo lint stop venv pg db update bench clean help
+.PHONY: run test test-odoo test-reliability lint stop venv pg db update bench clean help
 .DEFAULT_GOAL := help
 
 help:
@@ -52,6 +53,16 @@ test-odoo: venv pg
 	@tools/db.sh fresh $(CORE_DB) demo
 	@ODOO_TEST=1 HTTP_PORT=$(TEST_HTTP_PORT) $(ODOO) --write-config
 	@tools/test_odoo.sh $(CORE_DB)
+
+# Own cluster and ports: the suite restarts its database server on purpose.
+REL_DB        ?= crmx_rel
+REL_HTTP_PORT ?= 18107
+REL_PGPORT    ?= 54340
+REL_ARGS      ?=
+test-reliability: venv pg
+	$(VENV)/bin/python tools/reliability/run.py --db=$(REL_DB) --http-port=$(REL_HTTP_PORT) \
+	  --longpolling-port=$$(($(REL_HTTP_PORT) + 1)) --pgport=$(REL_PGPORT) \
+	  --pg-dir=$(CURDIR)/.local/pg-rel --template-from-pgport=$(PGPORT) $(REL_ARGS)
 
 lint:
 	@tools/lint.sh
