@@ -35,6 +35,7 @@
         # -- portal
 
         # -- sales force automation
+        "views/res_partner_views.xml",
 
         # menus last: they point at the actions above
         "views/crm_extended_menus.xml",
@@ -53,5 +54,6 @@
         # -- portal
 
         # -- sales force automation
+        "demo/crm_sfa_demo.xml",
     ],
 }

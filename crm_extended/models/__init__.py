@@ -11,3 +11,4 @@
 # -- portal
 
 # -- sales force automation
+from . import res_partner

@@ -12,3 +12,4 @@ from . import test_security
 # -- portal
 
 # -- sales force automation
+from . import test_sfa_customer_profile
