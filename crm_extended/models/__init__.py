@@ -7,6 +7,8 @@
 # -- profitability
 
 # -- segments
+from . import crm_interest_area
+from . import crm_interest_subscription
 
 # -- portal
 

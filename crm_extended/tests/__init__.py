@@ -8,6 +8,7 @@ from . import test_security
 # -- profitability
 
 # -- segments
+from . import test_interest_subscription
 
 # -- portal
 
