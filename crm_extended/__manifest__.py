@@ -27,6 +27,8 @@
         # -- requests
 
         # -- attribution
+        "views/sale_order_views.xml",
+        "views/account_invoice_views.xml",
 
         # -- profitability
 

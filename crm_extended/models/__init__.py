@@ -3,6 +3,8 @@
 # -- requests
 
 # -- attribution
+from . import sale_order
+from . import account_invoice
 
 # -- profitability
 

@@ -4,6 +4,7 @@ from . import test_security
 # -- requests
 
 # -- attribution
+from . import test_attribution_propagation
 
 # -- profitability
 
