@@ -27,10 +27,15 @@
         # -- requests
 
         # -- attribution
+        "views/sale_order_views.xml",
+        "views/account_invoice_views.xml",
 
         # -- profitability
 
         # -- segments
+        "security/crm_segment_security.xml",
+        "views/crm_interest_area_views.xml",
+        "views/crm_interest_subscription_views.xml",
 
         # -- portal
 

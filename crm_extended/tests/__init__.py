@@ -4,10 +4,12 @@ from . import test_security
 # -- requests
 
 # -- attribution
+from . import test_attribution_propagation
 
 # -- profitability
 
 # -- segments
+from . import test_interest_subscription
 
 # -- portal
 
