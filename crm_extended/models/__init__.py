@@ -9,7 +9,10 @@ from . import account_invoice
 # -- profitability
 
 # -- segments
+from . import crm_interest_area
+from . import crm_interest_subscription
 
 # -- portal
 
 # -- sales force automation
+from . import res_partner
