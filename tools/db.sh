@@ -52,16 +52,22 @@ template() {
   deps=$(depends)
   hash=$( (cat "$ROOT/requirements.txt" "$ROOT/constraints.txt"; echo "$deps") | sha1sum | cut -c1-8)
   tpl=crm_tpl_${demo}_$hash
+  # Several checkouts may share one cluster: one builds the template, the others wait for it.
+  mkdir -p "$FILESTORE"
+  exec 9>"$FILESTORE/.$tpl.lock"
+  flock 9
   if ! exists "$tpl" || [ "$(q "SELECT datistemplate FROM pg_database WHERE datname = '$tpl'")" != t ]; then
     drop "$tpl"
-    copy_template "$tpl" && { echo "$tpl"; return; }
-    echo "db: building template $tpl (dependencies only, $demo; a few minutes, once)" >&2
-    "$ROOT/tools/odoo.sh" -d "$tpl" -i "$deps" $(odoo_flags) --stop-after-init --log-level=warn \
-      >"$ROOT/.local/$tpl.log" 2>&1 || die "installing the dependencies failed, see .local/$tpl.log"
-    grep -q " ERROR $tpl odoo.modules.loading\| CRITICAL " "$ROOT/.local/$tpl.log" \
-      && die "installing the dependencies reported errors, see .local/$tpl.log"
-    q "UPDATE pg_database SET datistemplate = true WHERE datname = '$tpl'" >/dev/null
+    if ! copy_template "$tpl"; then
+      echo "db: building template $tpl (dependencies only, $demo; a few minutes, once)" >&2
+      "$ROOT/tools/odoo.sh" -d "$tpl" -i "$deps" $(odoo_flags) --stop-after-init --log-level=warn \
+        >"$ROOT/.local/$tpl.log" 2>&1 || die "installing the dependencies failed, see .local/$tpl.log"
+      grep -q " ERROR $tpl odoo.modules.loading\| CRITICAL " "$ROOT/.local/$tpl.log" \
+        && die "installing the dependencies reported errors, see .local/$tpl.log"
+      q "UPDATE pg_database SET datistemplate = true WHERE datname = '$tpl'" >/dev/null
+    fi
   fi
+  exec 9>&-
   echo "$tpl"
 }
 

@@ -4,11 +4,14 @@ from . import test_security
 # -- requests
 
 # -- attribution
+from . import test_attribution_propagation
 
 # -- profitability
 
 # -- segments
+from . import test_interest_subscription
 
 # -- portal
 
 # -- sales force automation
+from . import test_sfa_customer_profile
