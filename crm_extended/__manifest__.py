@@ -29,6 +29,7 @@
         # -- attribution
         "views/sale_order_views.xml",
         "views/account_invoice_views.xml",
+        "views/utm_campaign_views.xml",
 
         # -- profitability
 

@@ -5,6 +5,7 @@
 # -- attribution
 from . import sale_order
 from . import account_invoice
+from . import utm_campaign
 
 # -- profitability
 

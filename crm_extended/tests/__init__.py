@@ -5,6 +5,7 @@ from . import test_security
 
 # -- attribution
 from . import test_attribution_propagation
+from . import test_attribution_results
 
 # -- profitability
 
