@@ -34,6 +34,9 @@
         # -- profitability
 
         # -- segments
+        "security/crm_segment_security.xml",
+        "views/crm_interest_area_views.xml",
+        "views/crm_interest_subscription_views.xml",
 
         # -- portal
 

@@ -10,6 +10,8 @@ from . import utm_campaign
 # -- profitability
 
 # -- segments
+from . import crm_interest_area
+from . import crm_interest_subscription
 
 # -- portal
 

@@ -10,6 +10,7 @@ from . import test_attribution_results
 # -- profitability
 
 # -- segments
+from . import test_interest_subscription
 
 # -- portal
 
