@@ -41,6 +41,7 @@
         # -- portal
 
         # -- sales force automation
+        "views/res_partner_views.xml",
 
         # menus last: they point at the actions above
         "views/crm_extended_menus.xml",
@@ -61,5 +62,6 @@
         # -- portal
 
         # -- sales force automation
+        "demo/crm_sfa_demo.xml",
     ],
 }

@@ -16,3 +16,4 @@ from . import crm_segment
 # -- portal
 
 # -- sales force automation
+from . import res_partner

@@ -15,3 +15,4 @@ from . import test_segment_criteria
 # -- portal
 
 # -- sales force automation
+from . import test_sfa_customer_profile
