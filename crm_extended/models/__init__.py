@@ -11,6 +11,7 @@ from . import account_invoice
 # -- segments
 from . import crm_interest_area
 from . import crm_interest_subscription
+from . import crm_segment
 
 # -- portal
 
