@@ -37,6 +37,7 @@
         "security/crm_segment_security.xml",
         "views/crm_interest_area_views.xml",
         "views/crm_interest_subscription_views.xml",
+        "views/crm_segment_views.xml",
 
         # -- portal
 
@@ -56,6 +57,8 @@
         # -- profitability
 
         # -- segments
+        "demo/crm_interest_demo.xml",
+        "demo/crm_segment_demo.xml",
 
         # -- portal
 

@@ -12,6 +12,7 @@ from . import utm_campaign
 # -- segments
 from . import crm_interest_area
 from . import crm_interest_subscription
+from . import crm_segment
 
 # -- portal
 
