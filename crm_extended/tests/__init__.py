@@ -6,6 +6,7 @@ from . import test_security
 # -- attribution
 from . import test_attribution_propagation
 from . import test_attribution_results
+from . import test_attribution_report
 
 # -- profitability
 
