@@ -38,14 +38,20 @@
         "views/crm_request_routing_rule_views.xml",
 
         # -- attribution
+        "views/sale_order_views.xml",
+        "views/account_invoice_views.xml",
 
         # -- profitability
 
         # -- segments
+        "security/crm_segment_security.xml",
+        "views/crm_interest_area_views.xml",
+        "views/crm_interest_subscription_views.xml",
 
         # -- portal
 
         # -- sales force automation
+        "views/res_partner_views.xml",
 
         # menus last: they point at the actions above
         "views/crm_extended_menus.xml",
@@ -64,5 +70,6 @@
         # -- portal
 
         # -- sales force automation
+        "demo/crm_sfa_demo.xml",
     ],
 }

@@ -9,11 +9,16 @@ from . import crm_request_routing_rule
 from . import crm_request
 
 # -- attribution
+from . import sale_order
+from . import account_invoice
 
 # -- profitability
 
 # -- segments
+from . import crm_interest_area
+from . import crm_interest_subscription
 
 # -- portal
 
 # -- sales force automation
+from . import res_partner

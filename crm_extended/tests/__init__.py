@@ -6,11 +6,14 @@ from . import test_request_model
 from . import test_request_access
 
 # -- attribution
+from . import test_attribution_propagation
 
 # -- profitability
 
 # -- segments
+from . import test_interest_subscription
 
 # -- portal
 
 # -- sales force automation
+from . import test_sfa_customer_profile
