@@ -40,6 +40,7 @@
         # -- attribution
         "views/sale_order_views.xml",
         "views/account_invoice_views.xml",
+        "views/utm_campaign_views.xml",
 
         # -- profitability
 
@@ -47,6 +48,7 @@
         "security/crm_segment_security.xml",
         "views/crm_interest_area_views.xml",
         "views/crm_interest_subscription_views.xml",
+        "views/crm_segment_views.xml",
 
         # -- portal
 
@@ -66,6 +68,8 @@
         # -- profitability
 
         # -- segments
+        "demo/crm_interest_demo.xml",
+        "demo/crm_segment_demo.xml",
 
         # -- portal
 

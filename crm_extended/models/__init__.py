@@ -11,12 +11,14 @@ from . import crm_request
 # -- attribution
 from . import sale_order
 from . import account_invoice
+from . import utm_campaign
 
 # -- profitability
 
 # -- segments
 from . import crm_interest_area
 from . import crm_interest_subscription
+from . import crm_segment
 
 # -- portal
 

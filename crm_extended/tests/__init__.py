@@ -7,11 +7,13 @@ from . import test_request_access
 
 # -- attribution
 from . import test_attribution_propagation
+from . import test_attribution_results
 
 # -- profitability
 
 # -- segments
 from . import test_interest_subscription
+from . import test_segment_criteria
 
 # -- portal
 
