@@ -2,6 +2,8 @@ from . import test_common_fixtures
 from . import test_security
 
 # -- requests
+from . import test_request_model
+from . import test_request_access
 
 # -- attribution
 from . import test_attribution_propagation
@@ -13,6 +15,7 @@ from . import test_attribution_report
 # -- segments
 from . import test_interest_subscription
 from . import test_segment_criteria
+from . import test_segment_mailing_list
 
 # -- portal
 
