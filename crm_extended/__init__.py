@@ -7,6 +7,7 @@ from . import models
 # -- attribution
 
 # -- profitability
+from .hooks import post_init_hook, pre_init_hook
 
 # -- segments
 

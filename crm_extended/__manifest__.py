@@ -29,6 +29,10 @@
         # -- attribution
 
         # -- profitability
+        "security/crm_profitability_security.xml",
+        "data/ir_cron_data.xml",
+        "views/crm_customer_group_views.xml",
+        "views/res_partner_views.xml",
 
         # -- segments
 
@@ -54,4 +58,7 @@
 
         # -- sales force automation
     ],
+    # hooks.py: one function per capability
+    "pre_init_hook": "pre_init_hook",
+    "post_init_hook": "post_init_hook",
 }

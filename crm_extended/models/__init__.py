@@ -5,6 +5,10 @@
 # -- attribution
 
 # -- profitability
+from . import crm_customer_group
+from . import res_partner
+from . import account_invoice
+from . import account_invoice_line
 
 # -- segments
 

@@ -6,6 +6,8 @@ from . import test_security
 # -- attribution
 
 # -- profitability
+from . import test_invoice_margin
+from . import test_customer_ranking
 
 # -- segments
 
