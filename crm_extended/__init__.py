@@ -5,6 +5,7 @@ from . import models
 # -- requests
 
 # -- attribution
+from . import wizards
 
 # -- profitability
 from .hooks import post_init_hook, pre_init_hook

@@ -27,6 +27,8 @@
         # -- requests
 
         # -- attribution
+        "views/sale_order_views.xml",
+        "views/account_invoice_views.xml",
 
         # -- profitability
         "security/crm_profitability_security.xml",
@@ -35,6 +37,9 @@
         "views/res_partner_views.xml",
 
         # -- segments
+        "security/crm_segment_security.xml",
+        "views/crm_interest_area_views.xml",
+        "views/crm_interest_subscription_views.xml",
 
         # -- portal
 

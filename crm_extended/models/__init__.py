@@ -3,14 +3,17 @@
 # -- requests
 
 # -- attribution
+from . import sale_order
+from . import account_invoice
 
 # -- profitability
 from . import crm_customer_group
 from . import res_partner
-from . import account_invoice
 from . import account_invoice_line
 
 # -- segments
+from . import crm_interest_area
+from . import crm_interest_subscription
 
 # -- portal
 

@@ -4,12 +4,14 @@ from . import test_security
 # -- requests
 
 # -- attribution
+from . import test_attribution_propagation
 
 # -- profitability
 from . import test_invoice_margin
 from . import test_customer_ranking
 
 # -- segments
+from . import test_interest_subscription
 
 # -- portal
 
