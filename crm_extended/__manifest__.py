@@ -44,6 +44,7 @@
         # -- portal
 
         # -- sales force automation
+        "views/res_partner_views.xml",
 
         # menus last: they point at the actions above
         "views/crm_extended_menus.xml",
@@ -62,6 +63,7 @@
         # -- portal
 
         # -- sales force automation
+        "demo/crm_sfa_demo.xml",
     ],
     # hooks.py: one function per capability
     "pre_init_hook": "pre_init_hook",

@@ -18,3 +18,4 @@ from . import crm_interest_subscription
 # -- portal
 
 # -- sales force automation
+from . import res_partner

@@ -16,3 +16,4 @@ from . import test_interest_subscription
 # -- portal
 
 # -- sales force automation
+from . import test_sfa_customer_profile
