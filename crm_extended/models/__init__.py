@@ -8,7 +8,6 @@ from . import account_invoice
 
 # -- profitability
 from . import crm_customer_group
-from . import res_partner
 from . import account_invoice_line
 
 # -- segments

@@ -100,7 +100,6 @@ class ResPartner(models.Model):
                                "revenue_rank", "abc_class"])
         return True
 
-
     # -- sales force automation
     customer_kind = fields.Selection(
         [("b2b", "Business (B2B)"), ("b2c", "Consumer (B2C)")],
