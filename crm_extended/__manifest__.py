@@ -29,6 +29,7 @@
         # -- attribution
         "views/sale_order_views.xml",
         "views/account_invoice_views.xml",
+        "views/utm_campaign_views.xml",
 
         # -- profitability
         "security/crm_profitability_security.xml",
@@ -40,11 +41,12 @@
         "security/crm_segment_security.xml",
         "views/crm_interest_area_views.xml",
         "views/crm_interest_subscription_views.xml",
+        "views/crm_segment_views.xml",
 
         # -- portal
 
         # -- sales force automation
-        "views/res_partner_views.xml",
+        # views/res_partner_views.xml: loaded once, in the profitability block
 
         # menus last: they point at the actions above
         "views/crm_extended_menus.xml",
@@ -59,6 +61,8 @@
         # -- profitability
 
         # -- segments
+        "demo/crm_interest_demo.xml",
+        "demo/crm_segment_demo.xml",
 
         # -- portal
 

@@ -5,6 +5,7 @@
 # -- attribution
 from . import sale_order
 from . import account_invoice
+from . import utm_campaign
 
 # -- profitability
 from . import crm_customer_group
@@ -13,6 +14,7 @@ from . import account_invoice_line
 # -- segments
 from . import crm_interest_area
 from . import crm_interest_subscription
+from . import crm_segment
 
 # -- portal
 

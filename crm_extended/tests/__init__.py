@@ -5,6 +5,7 @@ from . import test_security
 
 # -- attribution
 from . import test_attribution_propagation
+from . import test_attribution_results
 
 # -- profitability
 from . import test_invoice_margin
@@ -12,6 +13,7 @@ from . import test_customer_ranking
 
 # -- segments
 from . import test_interest_subscription
+from . import test_segment_criteria
 
 # -- portal
 
