@@ -16,6 +16,7 @@ from . import test_customer_ranking
 # -- segments
 from . import test_interest_subscription
 from . import test_segment_criteria
+from . import test_segment_mailing_list
 
 # -- portal
 
