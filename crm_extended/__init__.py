@@ -9,6 +9,7 @@ from . import wizards
 from . import report
 
 # -- profitability
+from .hooks import post_init_hook, pre_init_hook
 
 # -- segments
 

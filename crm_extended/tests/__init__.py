@@ -11,6 +11,8 @@ from . import test_attribution_results
 from . import test_attribution_report
 
 # -- profitability
+from . import test_invoice_margin
+from . import test_customer_ranking
 
 # -- segments
 from . import test_interest_subscription
