@@ -19,7 +19,8 @@ export PGPORT HTTP_PORT VENV
 ODOO   := tools/odoo.sh
 PYTEST := PYTHONPATH=$(CURDIR)/tools $(VENV)/bin/pytest -p no:cacheprovider -p odoo_http --odoo-config=$(CURDIR)/.local/odoo-test.conf --odoo-log-level=warn
 
-.PHONY: run test test-odoo test-browser test-reliability lint stop venv pg db update bench clean help
+.PHONY: run test test-odoo test-browser test-reliability pot check-pot lint stop venv pg db update \
+	bench clean help
 .DEFAULT_GOAL := help
 
 help:
@@ -67,6 +68,12 @@ test-reliability: venv pg
 	$(VENV)/bin/python tools/reliability/run.py --db=$(REL_DB) --http-port=$(REL_HTTP_PORT) \
 	  --longpolling-port=$$(($(REL_HTTP_PORT) + 1)) --pgport=$(REL_PGPORT) \
 	  --pg-dir=$(CURDIR)/.local/pg-rel --template-from-pgport=$(PGPORT) $(REL_ARGS)
+
+pot: venv pg
+	@tools/pot.sh
+
+check-pot: venv pg
+	@tools/pot.sh check
 
 lint:
 	@tools/lint.sh
