@@ -49,6 +49,8 @@
         "views/crm_interest_area_views.xml",
         "views/crm_interest_subscription_views.xml",
         "views/crm_segment_views.xml",
+        "views/mail_mass_mailing_views.xml",
+        "data/crm_segment_data.xml",
 
         # -- portal
 

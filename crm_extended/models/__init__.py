@@ -19,6 +19,7 @@ from . import utm_campaign
 from . import crm_interest_area
 from . import crm_interest_subscription
 from . import crm_segment
+from . import mail_mass_mailing
 
 # -- portal
 
