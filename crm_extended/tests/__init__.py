@@ -11,6 +11,7 @@ from . import test_request_mail
 # -- attribution
 from . import test_attribution_propagation
 from . import test_attribution_results
+from . import test_attribution_report
 
 # -- profitability
 from . import test_invoice_margin
