@@ -43,6 +43,10 @@
         "views/utm_campaign_views.xml",
 
         # -- profitability
+        "security/crm_profitability_security.xml",
+        "data/ir_cron_data.xml",
+        "views/crm_customer_group_views.xml",
+        "views/res_partner_views.xml",
 
         # -- segments
         "security/crm_segment_security.xml",
@@ -55,7 +59,7 @@
         # -- portal
 
         # -- sales force automation
-        "views/res_partner_views.xml",
+        # views/res_partner_views.xml: loaded once, in the profitability block
 
         # menus last: they point at the actions above
         "views/crm_extended_menus.xml",
@@ -78,4 +82,7 @@
         # -- sales force automation
         "demo/crm_sfa_demo.xml",
     ],
+    # hooks.py: one function per capability
+    "pre_init_hook": "pre_init_hook",
+    "post_init_hook": "post_init_hook",
 }

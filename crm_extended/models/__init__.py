@@ -14,6 +14,8 @@ from . import account_invoice
 from . import utm_campaign
 
 # -- profitability
+from . import crm_customer_group
+from . import account_invoice_line
 
 # -- segments
 from . import crm_interest_area

@@ -10,6 +10,8 @@ from . import test_attribution_propagation
 from . import test_attribution_results
 
 # -- profitability
+from . import test_invoice_margin
+from . import test_customer_ranking
 
 # -- segments
 from . import test_interest_subscription
