@@ -237,7 +237,6 @@ class ResPartner(models.Model):
                         "kind": kinds.get(partner.customer_kind, ""),
                         "missing": ", ".join(missing)})
 
-
     # -- segments
     rfm_recency = fields.Integer(
         "Recency score", readonly=True, copy=False, group_operator="avg",
@@ -334,6 +333,7 @@ class ResPartner(models.Model):
                                "rfm_segment", "rfm_last_invoice_date", "rfm_invoice_count",
                                "rfm_revenue"])
         return updated
+
 
 _POSTED_CUSTOMER_INVOICE = """
     inv.type IN ('out_invoice', 'out_refund') AND inv.state IN ('open', 'paid')
