@@ -21,6 +21,7 @@ from . import test_customer_ranking
 from . import test_interest_subscription
 from . import test_segment_criteria
 from . import test_segment_mailing_list
+from . import test_segment_rfm
 
 # -- portal
 
