@@ -11,5 +11,7 @@ from . import models
 # -- segments
 
 # -- portal
+from . import controllers
+from . import report
 
 # -- sales force automation

@@ -33,6 +33,9 @@
         # -- segments
 
         # -- portal
+        "security/portal_security.xml",
+        "report/report_partner_statement.xml",
+        "views/portal_templates.xml",
 
         # -- sales force automation
 

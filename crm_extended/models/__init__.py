@@ -9,5 +9,6 @@
 # -- segments
 
 # -- portal
+from . import res_partner
 
 # -- sales force automation

@@ -10,5 +10,8 @@ from . import test_security
 # -- segments
 
 # -- portal
+from . import test_portal_guard
+from . import test_portal_pages
+from . import test_portal_statement
 
 # -- sales force automation
