@@ -5,6 +5,7 @@ from . import models
 # -- requests
 
 # -- attribution
+from . import wizards
 
 # -- profitability
 

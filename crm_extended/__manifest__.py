@@ -27,10 +27,15 @@
         # -- requests
 
         # -- attribution
+        "views/sale_order_views.xml",
+        "views/account_invoice_views.xml",
 
         # -- profitability
 
         # -- segments
+        "security/crm_segment_security.xml",
+        "views/crm_interest_area_views.xml",
+        "views/crm_interest_subscription_views.xml",
 
         # -- portal
         "security/portal_security.xml",
@@ -38,6 +43,7 @@
         "views/portal_templates.xml",
 
         # -- sales force automation
+        "views/res_partner_views.xml",
 
         # menus last: they point at the actions above
         "views/crm_extended_menus.xml",
@@ -56,5 +62,6 @@
         # -- portal
 
         # -- sales force automation
+        "demo/crm_sfa_demo.xml",
     ],
 }

@@ -39,6 +39,10 @@ template() {
   deps=$(depends)
   hash=$( (cat "$ROOT/requirements.txt" "$ROOT/constraints.txt"; echo "$deps") | sha1sum | cut -c1-8)
   tpl=crm_tpl_${demo}_$hash
+  # Several checkouts may share one cluster: one builds the template, the others wait for it.
+  mkdir -p "$FILESTORE"
+  exec 9>"$FILESTORE/.$tpl.lock"
+  flock 9
   if ! exists "$tpl" || [ "$(q "SELECT datistemplate FROM pg_database WHERE datname = '$tpl'")" != t ]; then
     drop "$tpl"
     echo "db: building template $tpl (dependencies only, $demo; a few minutes, once)" >&2
@@ -48,6 +52,7 @@ template() {
       && die "installing the dependencies reported errors, see .local/$tpl.log"
     q "UPDATE pg_database SET datistemplate = true WHERE datname = '$tpl'" >/dev/null
   fi
+  exec 9>&-
   echo "$tpl"
 }
 

@@ -3,12 +3,16 @@
 # -- requests
 
 # -- attribution
+from . import sale_order
+from . import account_invoice
 
 # -- profitability
 
 # -- segments
+from . import crm_interest_area
+from . import crm_interest_subscription
 
-# -- portal
-from . import res_partner
+# -- portal (res_partner is imported below)
 
 # -- sales force automation
+from . import res_partner

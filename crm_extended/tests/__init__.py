@@ -4,10 +4,12 @@ from . import test_security
 # -- requests
 
 # -- attribution
+from . import test_attribution_propagation
 
 # -- profitability
 
 # -- segments
+from . import test_interest_subscription
 
 # -- portal
 from . import test_portal_guard
@@ -15,3 +17,4 @@ from . import test_portal_pages
 from . import test_portal_statement
 
 # -- sales force automation
+from . import test_sfa_customer_profile

@@ -1,0 +1,68 @@
+from odoo import api, fields, models
+
+# The user may change the attribution of a document while it is a draft; afterwards it
+# is part of what was sold and reported.
+UTM_FIELDS = ("campaign_id", "medium_id", "source_id")
+_DRAFT_EDITABLE = {"draft": [("readonly", False)], "sent": [("readonly", False)]}
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    # -- attribution
+    campaign_id = fields.Many2one(track_visibility="onchange", readonly=True,
+                                  states=_DRAFT_EDITABLE)
+    medium_id = fields.Many2one(track_visibility="onchange", readonly=True,
+                                states=_DRAFT_EDITABLE)
+    source_id = fields.Many2one(track_visibility="onchange", readonly=True,
+                                states=_DRAFT_EDITABLE)
+
+    @api.model
+    def _attribution_enabled(self):
+        """Integrators (and the overhead test) may switch every attribution path off."""
+        return not self.env.context.get("crm_extended_no_attribution")
+
+    @api.model
+    def _utm_values_from(self, record, values=None):
+        """The campaign/medium/source of ``record`` (a lead, an order, a mailing, a request:
+        anything carrying the utm fields) to fill in where ``values`` leaves them empty.
+
+        Only empty values are filled: an attribution set by hand is never overwritten."""
+        values = values or {}
+        return {
+            name: record[name].id for name in UTM_FIELDS
+            if not values.get(name) and record[name]
+        }
+
+    @api.model
+    def create(self, vals):
+        if self._attribution_enabled():
+            vals = dict(vals, **self._attribution_for_new_order(vals))
+        return super().create(vals)
+
+    @api.model
+    def _attribution_for_new_order(self, vals):
+        """What a new order inherits: its opportunity's attribution, for what neither the
+        values nor the context defaults (sale_crm's "New Quotation" button) set."""
+        given = {name: vals.get(name) or self.env.context.get("default_" + name)
+                 for name in UTM_FIELDS}
+        if all(given.values()):
+            return {}
+        lead_id = vals.get("opportunity_id") or self.env.context.get("default_opportunity_id")
+        if lead_id:
+            given.update(self._utm_values_from(self.env["crm.lead"].browse(lead_id), given))
+        return {name: value for name, value in given.items() if value and not vals.get(name)}
+
+    @api.multi
+    def _prepare_invoice(self):
+        invoice_vals = super()._prepare_invoice()
+        if self._attribution_enabled():
+            invoice_vals.update(self._utm_values_from(self, invoice_vals))
+        return invoice_vals
+
+    @api.multi
+    def action_invoice_create(self, grouped=False, final=False):
+        invoice_ids = super().action_invoice_create(grouped=grouped, final=final)
+        if len(self) > 1 and self._attribution_enabled():
+            self.env["account.invoice"].browse(invoice_ids)._check_grouped_attribution()
+        return invoice_ids

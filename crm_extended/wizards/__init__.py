@@ -1,0 +1,14 @@
+# One block per capability (kept apart so that branches merge cleanly).
+
+# -- requests
+
+# -- attribution
+from . import sale_advance_payment_inv
+
+# -- profitability
+
+# -- segments
+
+# -- portal
+
+# -- sales force automation
