@@ -18,7 +18,7 @@ export PGPORT HTTP_PORT VENV
 ODOO   := tools/odoo.sh
 PYTEST := PYTHONPATH=$(CURDIR)/tools $(VENV)/bin/pytest -p no:cacheprovider -p odoo_http --odoo-config=$(CURDIR)/.local/odoo-test.conf --odoo-log-level=warn
 
-.PHONY: run test test-odoo test-browser lint stop venv pg db update bench clean help
+.PHONY: run test test-odoo test-browser pot check-pot lint stop venv pg db update bench clean help
 .DEFAULT_GOAL := help
 
 help:
@@ -56,6 +56,12 @@ test-odoo: venv pg
 
 test-browser: venv pg
 	@browser/run.sh
+
+pot: venv pg
+	@tools/pot.sh
+
+check-pot: venv pg
+	@tools/pot.sh check
 
 lint:
 	@tools/lint.sh

@@ -29,6 +29,7 @@
         # -- attribution
         "views/sale_order_views.xml",
         "views/account_invoice_views.xml",
+        "views/utm_campaign_views.xml",
 
         # -- profitability
 
@@ -36,6 +37,7 @@
         "security/crm_segment_security.xml",
         "views/crm_interest_area_views.xml",
         "views/crm_interest_subscription_views.xml",
+        "views/crm_segment_views.xml",
 
         # -- portal
         "security/portal_security.xml",
@@ -58,6 +60,8 @@
         # -- profitability
 
         # -- segments
+        "demo/crm_interest_demo.xml",
+        "demo/crm_segment_demo.xml",
 
         # -- portal
 

@@ -5,11 +5,13 @@ from . import test_security
 
 # -- attribution
 from . import test_attribution_propagation
+from . import test_attribution_results
 
 # -- profitability
 
 # -- segments
 from . import test_interest_subscription
+from . import test_segment_criteria
 
 # -- portal
 from . import test_portal_guard
