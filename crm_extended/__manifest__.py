@@ -25,6 +25,17 @@
         "security/ir.model.access.csv",
 
         # -- requests
+        "security/crm_request_security.xml",
+        "data/ir_sequence_data.xml",
+        "data/mail_template_data.xml",
+        "data/crm_request_stage_data.xml",
+        "data/crm_request_type_data.xml",
+        "views/crm_request_views.xml",
+        "views/crm_request_type_views.xml",
+        "views/crm_request_category_views.xml",
+        "views/crm_request_stage_views.xml",
+        "views/crm_request_team_views.xml",
+        "views/crm_request_routing_rule_views.xml",
 
         # -- attribution
         "views/sale_order_views.xml",

@@ -2,6 +2,8 @@ from . import test_common_fixtures
 from . import test_security
 
 # -- requests
+from . import test_request_model
+from . import test_request_access
 
 # -- attribution
 from . import test_attribution_propagation
