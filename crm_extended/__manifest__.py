@@ -43,12 +43,18 @@
         "views/utm_campaign_views.xml",
 
         # -- profitability
+        "security/crm_profitability_security.xml",
+        "data/ir_cron_data.xml",
+        "views/crm_customer_group_views.xml",
+        "views/res_partner_views.xml",
 
         # -- segments
         "security/crm_segment_security.xml",
         "views/crm_interest_area_views.xml",
         "views/crm_interest_subscription_views.xml",
         "views/crm_segment_views.xml",
+        "views/mail_mass_mailing_views.xml",
+        "data/crm_segment_data.xml",
 
         # -- portal
         "security/portal_security.xml",
@@ -56,7 +62,7 @@
         "views/portal_templates.xml",
 
         # -- sales force automation
-        "views/res_partner_views.xml",
+        # views/res_partner_views.xml: loaded once, in the profitability block
 
         # menus last: they point at the actions above
         "views/crm_extended_menus.xml",
@@ -79,4 +85,7 @@
         # -- sales force automation
         "demo/crm_sfa_demo.xml",
     ],
+    # hooks.py: one function per capability
+    "pre_init_hook": "pre_init_hook",
+    "post_init_hook": "post_init_hook",
 }

@@ -14,11 +14,14 @@ from . import account_invoice
 from . import utm_campaign
 
 # -- profitability
+from . import crm_customer_group
+from . import account_invoice_line
 
 # -- segments
 from . import crm_interest_area
 from . import crm_interest_subscription
 from . import crm_segment
+from . import mail_mass_mailing
 
 # -- portal (res_partner is imported below)
 

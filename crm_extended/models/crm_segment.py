@@ -10,6 +10,9 @@ from odoo.exceptions import ValidationError
 from odoo.osv import expression
 from odoo.tools.safe_eval import safe_eval
 
+# Odoo's own heuristic for the bare address of an email field (mass_mailing's blacklist).
+EMAIL_SQL = "lower(substring({}, '([^ ,;<@]+@[^> ,;]+)'))"
+
 # Posted customer documents: what "bought" and "revenue" mean throughout the segments.
 POSTED_STATES = ("open", "paid")
 ORDER_STATES = ("sale", "done")
@@ -88,6 +91,17 @@ class CrmSegment(models.Model):
         string="Further filter", default="[]",
         help="Any further condition on the customers, as an Odoo domain on contacts.")
 
+    mailing_list_id = fields.Many2one(
+        "mail.mass_mailing.list", copy=False, readonly=True, ondelete="set null",
+        help="Kept in step with the segment's customers by the synchronisation (button "
+             "and scheduled action); opted-out addresses are never added.")
+    last_sync_date = fields.Datetime(string="Last synchronised", readonly=True, copy=False)
+    mass_mailing_ids = fields.One2many("mail.mass_mailing", "segment_id", string="Mailings",
+                                       groups="mass_mailing.group_mass_mailing_user")
+    mass_mailing_count = fields.Integer(compute="_compute_mass_mailing_count",
+                                        string="Mailings",
+                                        groups="mass_mailing.group_mass_mailing_user")
+
     partner_count = fields.Integer(compute="_compute_partner_count", string="Customers")
     filter_domain_error = fields.Char(compute="_compute_partner_count")
 
@@ -116,6 +130,13 @@ class CrmSegment(models.Model):
         self.env.cr.execute(" UNION ALL ".join(selects), params)
         for index, count in self.env.cr.fetchall():
             countable[index].partner_count = count
+
+    def _compute_mass_mailing_count(self):
+        groups = self.env["mail.mass_mailing"].read_group(
+            [("segment_id", "in", self.ids)], ["segment_id"], ["segment_id"])
+        counts = {g["segment_id"][0]: g["segment_id_count"] for g in groups}
+        for segment in self:
+            segment.mass_mailing_count = counts.get(segment.id, 0)
 
     @api.constrains("filter_domain")
     def _check_filter_domain(self):
@@ -313,3 +334,118 @@ class CrmSegment(models.Model):
             "context": {"create": False},
         })
         return action
+
+    # -- materialisation as a mailing list
+
+    @api.model
+    def _cron_sync_mailing_lists(self):
+        self.search([("mailing_list_id", "!=", False)])._sync_mailing_lists()
+
+    @api.multi
+    def action_sync_mailing_list(self):
+        self.ensure_one()
+        added, removed = self._sync_mailing_lists()
+        self.message_post(body=_("Mailing list synchronised: %(added)s added, "
+                                 "%(removed)s removed.") % {"added": added, "removed": removed})
+        return True
+
+    @api.multi
+    def action_view_mailing_contacts(self):
+        self.ensure_one()
+        action = self.env.ref("mass_mailing.action_view_mass_mailing_contacts").read()[0]
+        action.update(domain=[("list_ids", "in", self.mailing_list_id.ids)], context={})
+        return action
+
+    @api.multi
+    def _ensure_mailing_list(self):
+        self.ensure_one()
+        if not self.mailing_list_id:
+            self.sudo().mailing_list_id = self.env["mail.mass_mailing.list"].sudo().create({
+                "name": _("Segment: %s") % self.name})
+        return self.mailing_list_id
+
+    @api.multi
+    def _sync_mailing_lists(self):
+        """Bring each segment's mailing list in line with its customers, touching only
+        the difference: addresses of new members are added (unless opted out anywhere:
+        in any mailing list or on the partner - such an address is never re-added),
+        contacts of customers who no longer match are removed. Opted-out contacts of the
+        list stay, so that their refusal is remembered. Returns (added, removed)."""
+        added = removed = 0
+        for segment in self:
+            mailing_list = segment._ensure_mailing_list()
+            members_sql, members_params = segment._partner_query()
+            # The list is the segment's mirror, maintained by the system whatever the
+            # rights of who triggers it on mass mailing's models.
+            contacts = self.env["mail.mass_mailing.contact"].sudo()
+            removed += segment._remove_stale_contacts(
+                contacts, mailing_list, members_sql, members_params)
+            added += segment._add_new_contacts(mailing_list, members_sql, members_params)
+            contacts.invalidate_cache()
+            segment.sudo().last_sync_date = fields.Datetime.now()
+        return added, removed
+
+    def _remove_stale_contacts(self, contacts, mailing_list, members_sql, members_params):
+        partner_email = EMAIL_SQL.format("member.email")
+        self.env.cr.execute("""
+            SELECT contact.id,
+                   (SELECT count(*) FROM mail_mass_mailing_contact_list_rel other
+                     WHERE other.contact_id = contact.id) AS list_count
+              FROM mail_mass_mailing_contact contact
+              JOIN mail_mass_mailing_contact_list_rel rel
+                ON rel.contact_id = contact.id AND rel.list_id = %%s
+             WHERE NOT coalesce(contact.opt_out, false)
+               AND %s NOT IN (
+                   SELECT %s FROM res_partner member
+                    WHERE member.id IN (%s) AND %s IS NOT NULL)
+        """ % (EMAIL_SQL.format("contact.email"), partner_email, members_sql, partner_email),
+            [mailing_list.id] + members_params)
+        rows = self.env.cr.fetchall()
+        only_here = [contact_id for contact_id, list_count in rows if list_count == 1]
+        elsewhere = [contact_id for contact_id, list_count in rows if list_count > 1]
+        contacts.browse(only_here).unlink()
+        contacts.browse(elsewhere).write({"list_ids": [(3, mailing_list.id)]})
+        return len(rows)
+
+    def _add_new_contacts(self, mailing_list, members_sql, members_params):
+        """One INSERT of the missing addresses (a large segment adds tens of thousands
+        of contacts at once, far beyond what one ORM create per contact affords)."""
+        partner_email = EMAIL_SQL.format("member.email")
+        self.env.cr.execute("""
+            WITH wanted AS (
+                SELECT DISTINCT ON (%(partner_email)s)
+                       %(partner_email)s AS email, member.name, member.country_id
+                  FROM res_partner member
+                 WHERE member.id IN (%(members)s)
+                   AND %(partner_email)s IS NOT NULL
+                   AND NOT coalesce(member.opt_out, false)
+                 ORDER BY %(partner_email)s, member.id
+            ), created AS (
+                INSERT INTO mail_mass_mailing_contact
+                       (name, email, country_id, opt_out, message_bounce,
+                        create_uid, create_date, write_uid, write_date)
+                SELECT wanted.name, wanted.email, wanted.country_id, false, 0,
+                       %%s, now() at time zone 'UTC', %%s, now() at time zone 'UTC'
+                  FROM wanted
+                 WHERE wanted.email NOT IN (
+                           SELECT %(contact_email)s
+                             FROM mail_mass_mailing_contact contact
+                             JOIN mail_mass_mailing_contact_list_rel rel
+                               ON rel.contact_id = contact.id AND rel.list_id = %%s
+                            WHERE %(contact_email)s IS NOT NULL)
+                   AND wanted.email NOT IN (
+                           SELECT %(contact_email)s FROM mail_mass_mailing_contact contact
+                            WHERE contact.opt_out AND %(contact_email)s IS NOT NULL
+                           UNION ALL
+                           SELECT %(opted_out_partner_email)s FROM res_partner refusing
+                            WHERE refusing.opt_out
+                              AND %(opted_out_partner_email)s IS NOT NULL)
+                RETURNING id
+            )
+            INSERT INTO mail_mass_mailing_contact_list_rel (contact_id, list_id)
+            SELECT id, %%s FROM created
+        """ % {"partner_email": partner_email, "members": members_sql,
+               "contact_email": EMAIL_SQL.format("contact.email"),
+               "opted_out_partner_email": EMAIL_SQL.format("refusing.email")},
+            members_params + [self.env.uid, self.env.uid, mailing_list.id, mailing_list.id])
+        return self.env.cr.rowcount

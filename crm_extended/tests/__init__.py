@@ -10,10 +10,13 @@ from . import test_attribution_propagation
 from . import test_attribution_results
 
 # -- profitability
+from . import test_invoice_margin
+from . import test_customer_ranking
 
 # -- segments
 from . import test_interest_subscription
 from . import test_segment_criteria
+from . import test_segment_mailing_list
 
 # -- portal
 from . import test_portal_guard

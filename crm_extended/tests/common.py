@@ -1,4 +1,5 @@
 import re
+from contextlib import contextmanager
 
 import requests
 
@@ -117,6 +118,14 @@ class CrmExtendedCase(SavepointCase):
         return cls.env["account.invoice"].search(
             [("refund_invoice_id", "=", invoice.id)] + [d for d in domain if d[0] != "type"])
 
+    @contextmanager
+    def count_queries(self):
+        """``with self.count_queries() as counter: ...`` then ``counter["queries"]`` is the
+        number of SQL statements run inside the block (Odoo 11 has no assertQueryCount)."""
+        counter = {}
+        start = self.env.cr.sql_log_count
+        yield counter
+        counter["queries"] = self.env.cr.sql_log_count - start
 
 class CrmRequestCase(CrmExtendedCase):
     """Service request fixtures: two teams (Rita works in the support team, Sally in the
