@@ -6,14 +6,14 @@ from . import models
 
 # -- attribution
 from . import wizards
+from . import report
 
 # -- profitability
 from .hooks import post_init_hook, pre_init_hook
 
 # -- segments
 
-# -- portal
+# -- portal (the report package is imported above)
 from . import controllers
-from . import report
 
 # -- sales force automation

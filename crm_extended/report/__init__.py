@@ -1,2 +1,17 @@
+# One block per capability (kept apart so that branches merge cleanly).
+
+# -- requests
+
+# -- attribution
+from . import crm_campaign_report
+from . import sale_report
+from . import account_invoice_report
+
+# -- profitability
+
+# -- segments
+
 # -- portal
 from . import report_partner_statement
+
+# -- sales force automation
