@@ -40,7 +40,11 @@
         # -- portal
 
         # -- sales force automation
+        "data/crm_stage_data.xml",
         "views/res_partner_views.xml",
+        "views/crm_lead_views.xml",
+        "views/res_config_settings_views.xml",
+        "wizards/crm_mailing_list_add_views.xml",
 
         # menus last: they point at the actions above
         "views/crm_extended_menus.xml",

@@ -16,3 +16,7 @@ from . import crm_interest_subscription
 
 # -- sales force automation
 from . import res_partner
+from . import crm_lead
+from . import mail_activity
+from . import mail_mass_mailing_contact
+from . import res_config_settings

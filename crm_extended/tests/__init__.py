@@ -15,3 +15,5 @@ from . import test_interest_subscription
 
 # -- sales force automation
 from . import test_sfa_customer_profile
+from . import test_sfa_opportunity
+from . import test_sfa_lead_conversion
