@@ -1,7 +1,8 @@
 # crm_extended: two commands on a fresh machine.
 #   make run    serve Odoo 11 with crm_extended and demo data on http://localhost:$(HTTP_PORT)
 #   make test   the addon's tests on a fresh database of the project's own PostgreSQL cluster
-# Other targets: test-odoo (Odoo's own suites with crm_extended installed), lint, stop, bench.
+# Other targets: test-odoo (Odoo's own suites with crm_extended installed), test-browser
+# (headless Chromium through Playwright), lint, stop, bench.
 
 DB        ?= crm_extended
 TEST_DB   ?= crm_extended_test
@@ -17,11 +18,11 @@ export PGPORT HTTP_PORT VENV
 ODOO   := tools/odoo.sh
 PYTEST := PYTHONPATH=$(CURDIR)/tools $(VENV)/bin/pytest -p no:cacheprovider -p odoo_http --odoo-config=$(CURDIR)/.local/odoo-test.conf --odoo-log-level=warn
 
-.PHONY: run test test-odoo lint stop venv pg db update bench clean help
+.PHONY: run test test-odoo test-browser pot check-pot lint stop venv pg db update bench clean help
 .DEFAULT_GOAL := help
 
 help:
-	@sed -n '2,5p' Makefile | sed 's/^# *//'
+	@sed -n '2,6p' Makefile | sed 's/^# *//'
 
 venv:
 	@tools/venv.sh
@@ -52,6 +53,15 @@ test-odoo: venv pg
 	@tools/db.sh fresh $(CORE_DB) demo
 	@ODOO_TEST=1 HTTP_PORT=$(TEST_HTTP_PORT) $(ODOO) --write-config
 	@tools/test_odoo.sh $(CORE_DB)
+
+test-browser: venv pg
+	@browser/run.sh
+
+pot: venv pg
+	@tools/pot.sh
+
+check-pot: venv pg
+	@tools/pot.sh check
 
 lint:
 	@tools/lint.sh

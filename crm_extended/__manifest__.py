@@ -25,26 +25,45 @@
         "security/ir.model.access.csv",
 
         # -- requests
+        "security/crm_request_security.xml",
+        "data/ir_sequence_data.xml",
+        "data/mail_template_data.xml",
+        "data/crm_request_stage_data.xml",
+        "data/crm_request_type_data.xml",
+        "views/crm_request_views.xml",
+        "views/crm_request_type_views.xml",
+        "views/crm_request_category_views.xml",
+        "views/crm_request_stage_views.xml",
+        "views/crm_request_team_views.xml",
+        "views/crm_request_routing_rule_views.xml",
 
         # -- attribution
         "views/sale_order_views.xml",
         "views/account_invoice_views.xml",
+        "views/utm_campaign_views.xml",
 
         # -- profitability
+        "security/crm_profitability_security.xml",
+        "data/ir_cron_data.xml",
+        "views/crm_customer_group_views.xml",
+        "views/res_partner_views.xml",
 
         # -- segments
         "security/crm_segment_security.xml",
         "views/crm_interest_area_views.xml",
         "views/crm_interest_subscription_views.xml",
+        "views/crm_segment_views.xml",
+        "views/mail_mass_mailing_views.xml",
+        "data/crm_segment_data.xml",
 
         # -- portal
 
         # -- sales force automation
         "data/crm_stage_data.xml",
-        "views/res_partner_views.xml",
         "views/crm_lead_views.xml",
         "views/res_config_settings_views.xml",
         "wizards/crm_mailing_list_add_views.xml",
+        # views/res_partner_views.xml: loaded once, in the profitability block
 
         # menus last: they point at the actions above
         "views/crm_extended_menus.xml",
@@ -59,10 +78,15 @@
         # -- profitability
 
         # -- segments
+        "demo/crm_interest_demo.xml",
+        "demo/crm_segment_demo.xml",
 
         # -- portal
 
         # -- sales force automation
         "demo/crm_sfa_demo.xml",
     ],
+    # hooks.py: one function per capability
+    "pre_init_hook": "pre_init_hook",
+    "post_init_hook": "post_init_hook",
 }

@@ -1,16 +1,27 @@
 # One block per capability (kept apart so that branches merge cleanly).
 
 # -- requests
+from . import crm_request_stage
+from . import crm_request_category
+from . import crm_request_team
+from . import crm_request_type
+from . import crm_request_routing_rule
+from . import crm_request
 
 # -- attribution
 from . import sale_order
 from . import account_invoice
+from . import utm_campaign
 
 # -- profitability
+from . import crm_customer_group
+from . import account_invoice_line
 
 # -- segments
 from . import crm_interest_area
 from . import crm_interest_subscription
+from . import crm_segment
+from . import mail_mass_mailing
 
 # -- portal
 

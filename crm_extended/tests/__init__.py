@@ -2,14 +2,21 @@ from . import test_common_fixtures
 from . import test_security
 
 # -- requests
+from . import test_request_model
+from . import test_request_access
 
 # -- attribution
 from . import test_attribution_propagation
+from . import test_attribution_results
 
 # -- profitability
+from . import test_invoice_margin
+from . import test_customer_ranking
 
 # -- segments
 from . import test_interest_subscription
+from . import test_segment_criteria
+from . import test_segment_mailing_list
 
 # -- portal
 

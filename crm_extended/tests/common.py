@@ -1,3 +1,5 @@
+from contextlib import contextmanager
+
 from odoo.tests.common import SavepointCase
 
 
@@ -110,3 +112,66 @@ class CrmExtendedCase(SavepointCase):
         domain = result.get("domain", []) if isinstance(result, dict) else []
         return cls.env["account.invoice"].search(
             [("refund_invoice_id", "=", invoice.id)] + [d for d in domain if d[0] != "type"])
+
+    @contextmanager
+    def count_queries(self):
+        """``with self.count_queries() as counter: ...`` then ``counter["queries"]`` is the
+        number of SQL statements run inside the block (Odoo 11 has no assertQueryCount)."""
+        counter = {}
+        start = self.env.cr.sql_log_count
+        yield counter
+        counter["queries"] = self.env.cr.sql_log_count - start
+
+
+class CrmRequestCase(CrmExtendedCase):
+    """Service request fixtures: two teams (Rita works in the support team, Sally in the
+    field service team), the seeded types, and a helper that files a request."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        ref = cls.env.ref
+        cls.type_information = ref("crm_extended.request_type_information")
+        cls.type_service = ref("crm_extended.request_type_service")
+        cls.type_charge = ref("crm_extended.request_type_charge")
+        cls.type_account = ref("crm_extended.request_type_account")
+        cls.type_warranty = ref("crm_extended.request_type_warranty")
+        cls.type_help = ref("crm_extended.request_type_help")
+        cls.stage_new = ref("crm_extended.request_stage_new")
+        cls.stage_in_progress = ref("crm_extended.request_stage_in_progress")
+        cls.stage_done = ref("crm_extended.request_stage_done")
+        cls.stage_cancelled = ref("crm_extended.request_stage_cancelled")
+        teams = cls.env["crm.request.team"]
+        cls.team_support = teams.create({
+            "name": "Support", "alias_name": "crmx-support", "user_id": cls.user_manager.id,
+            "member_ids": [(6, 0, [cls.user_crm.id])],
+        })
+        cls.team_field = teams.create({
+            "name": "Field Service", "alias_name": "crmx-field",
+            "member_ids": [(6, 0, [cls.user_salesman.id])],
+        })
+
+    @classmethod
+    def create_request(cls, name="Question", request_type=None, partner=None, **values):
+        values.update(
+            name=name,
+            request_type_id=(request_type or cls.type_help).id,
+            partner_id=(partner if partner is not None else cls.customer).id,
+        )
+        return cls.env["crm.request"].create(values)
+
+
+class QueryCounter:
+    """Counts the SQL queries of a block: `with QueryCounter(self.cr) as counter: ...`,
+    then `counter.count` (Odoo 11 has no assertQueryCount)."""
+
+    def __init__(self, cr):
+        self.cr = cr
+        self.count = 0
+
+    def __enter__(self):
+        self._start = self.cr.sql_log_count
+        return self
+
+    def __exit__(self, *exc):
+        self.count = self.cr.sql_log_count - self._start

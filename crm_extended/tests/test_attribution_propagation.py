@@ -1,24 +1,4 @@
-from .common import CrmExtendedCase
-
-
-class AttributionCase(CrmExtendedCase):
-    """Campaigns, media and sources of a small marketing story."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.campaign = cls.env["utm.campaign"].create({"name": "Spring Fair"})
-        cls.other_campaign = cls.env["utm.campaign"].create({"name": "Autumn Mailing"})
-        cls.medium = cls.env["utm.medium"].create({"name": "Trade Show"})
-        cls.source = cls.env["utm.source"].create({"name": "Booth 12"})
-        cls.attribution = {"campaign_id": cls.campaign.id, "medium_id": cls.medium.id,
-                           "source_id": cls.source.id}
-
-    def assertAttribution(self, record, campaign, medium=None, source=None):
-        self.assertEqual(
-            (record.campaign_id, record.medium_id, record.source_id),
-            (campaign, medium if medium is not None else self.medium,
-             source if source is not None else self.source))
+from .attribution_common import AttributionCase
 
 
 class TestLeadToQuotation(AttributionCase):

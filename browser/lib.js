@@ -1,0 +1,75 @@
+// Shared steps of the browser tests: a headless Debian Chromium, logins, JSON-RPC lookups and
+// screenshots. Playwright's Node client drives the system browser (no browser download).
+const path = require("path");
+const { chromium } = require("playwright-core");
+
+const BASE_URL = process.env.BASE_URL || "http://127.0.0.1:18090";
+
+async function openBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-dev-shm-usage"],
+  });
+}
+
+async function login(browser, loginName, password, lang) {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(30000);
+  await page.goto(`${BASE_URL}/web/login`);
+  await page.fill("input[name=login]", loginName);
+  await page.fill("input[name=password]", password);
+  await Promise.all([page.waitForNavigation(), page.click("form.oe_login_form button[type=submit]")]);
+  if (lang) {
+    await rpc(page, "res.users", "write", [[await uid(page)], { lang }]);
+  }
+  return page;
+}
+
+async function uid(page) {
+  const info = await jsonRpc(page, "/web/session/get_session_info", {});
+  return info.uid;
+}
+
+async function jsonRpc(page, url, params) {
+  const response = await page.evaluate(async ([u, p]) => {
+    const r = await fetch(u, {
+      method: "POST", credentials: "same-origin",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ jsonrpc: "2.0", method: "call", params: p }),
+    });
+    return r.json();
+  }, [url, params]);
+  if (response.error) {
+    throw new Error(`${url}: ${JSON.stringify(response.error.data || response.error)}`);
+  }
+  return response.result;
+}
+
+// Model methods as the logged-in user, the way the web client calls them.
+function rpc(page, model, method, args, kwargs) {
+  return jsonRpc(page, "/web/dataset/call_kw", { model, method, args, kwargs: kwargs || {} });
+}
+
+async function recordId(page, model, domain) {
+  const ids = await rpc(page, model, "search", [domain], { limit: 1 });
+  if (!ids.length) throw new Error(`no ${model} matches ${JSON.stringify(domain)}`);
+  return ids[0];
+}
+
+async function refId(page, xmlid) {
+  const id = await rpc(page, "ir.model.data", "xmlid_to_res_id", [xmlid, true]);
+  return id;
+}
+
+async function openForm(page, model, id) {
+  await page.goto(`${BASE_URL}/web#model=${model}&id=${id}&view_type=form`);
+  await page.waitForSelector(".o_form_view");
+  await page.waitForLoadState("networkidle");
+}
+
+async function screenshot(page, name) {
+  await page.screenshot({ path: path.join(process.env.SCREENSHOTS || ".", `${name}.png`) });
+}
+
+module.exports = { BASE_URL, openBrowser, login, rpc, recordId, refId, openForm, screenshot };

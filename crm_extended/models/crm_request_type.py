@@ -1,0 +1,104 @@
+from datetime import timedelta
+
+from odoo import _, api, fields, models
+
+CONFIDENTIALITY = [
+    ("public", "Public (customer)"),
+    ("partner", "Customer's organisation"),
+    ("internal", "Internal"),
+]
+DOCUMENT_TYPES = [
+    ("none", "None"),
+    ("quotation", "Quotation"),
+    ("out_invoice", "Customer Invoice"),
+    ("out_refund", "Credit Note"),
+]
+
+
+class CrmRequestType(models.Model):
+    _name = "crm.request.type"
+    _description = "Request Type"
+    _order = "sequence, name"
+
+    name = fields.Char(required=True, translate=True)
+    code = fields.Char(help="Short code used in reports and integrations.")
+    sequence = fields.Integer(default=10)
+    description = fields.Text(translate=True)
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one("res.company",
+                                 default=lambda self: self.env.user.company_id)
+    sequence_id = fields.Many2one(
+        "ir.sequence", string="Numbering", copy=False,
+        help="Own numbering of this type; requests of types without one use the generic "
+             "request numbering (REQ/year/number).")
+    prefix = fields.Char(compute="_compute_prefix", inverse="_inverse_prefix",
+                         help="Prefix of the case numbers of this type, e.g. WAR/%(year)s/. "
+                              "Setting it gives the type its own numbering.")
+    team_id = fields.Many2one("crm.request.team", string="Default Team")
+    user_id = fields.Many2one("res.users", string="Default Responsible")
+    auto_due_days = fields.Integer(
+        string="Due in (working days)",
+        help="Service level: the deadline is this many working days after the request is "
+             "filed, counted on the company's working calendar. 0 means no deadline.")
+    remind_days_before = fields.Integer(
+        string="Remind (days before)",
+        help="Schedule a reminder activity for the responsible this many days before the "
+             "deadline. 0 means no reminder.")
+    escalate_to_leader = fields.Boolean(
+        string="Escalate to Team Leader",
+        help="When the deadline passes, the request is reassigned to its team's leader.")
+    confidentiality = fields.Selection(CONFIDENTIALITY, required=True, default="public")
+    confirmation_template_id = fields.Many2one(
+        "mail.template", string="Confirmation Email",
+        domain=[("model", "=", "crm.request")],
+        default=lambda self: self.env.ref(
+            "crm_extended.mail_template_crm_request_confirmation", raise_if_not_found=False))
+    auto_confirm = fields.Boolean(
+        string="Confirm Automatically",
+        help="Send the confirmation email with the case number as soon as the request is filed.")
+    portal_visible = fields.Boolean(string="Filed from the Portal",
+                                    help="Customers may file requests of this type on the portal.")
+    document_type = fields.Selection(DOCUMENT_TYPES, string="Creates", required=True,
+                                     default="none",
+                                     help="Which document a request of this type can produce.")
+    show_planning = fields.Boolean(string="Planned Service",
+                                   help="Requests of this type carry a planned date and a place.")
+    show_product = fields.Boolean(string="About a Product",
+                                  help="Requests of this type carry the product and the order or "
+                                       "invoice it came on.")
+
+    @api.depends("sequence_id.prefix")
+    def _compute_prefix(self):
+        for request_type in self:
+            request_type.prefix = request_type.sequence_id.prefix
+
+    def _inverse_prefix(self):
+        for request_type in self:
+            if request_type.sequence_id:
+                request_type.sequence_id.sudo().prefix = request_type.prefix
+            elif request_type.prefix:
+                request_type.sequence_id = self.env["ir.sequence"].sudo().create({
+                    "name": _("Requests: %s") % request_type.name,
+                    "prefix": request_type.prefix,
+                    "padding": 5,
+                    "company_id": request_type.company_id.id,
+                })
+
+    def _next_number(self):
+        """The case number of a new request of this type (or of no type)."""
+        if self.sequence_id:
+            return self.sequence_id.sudo().next_by_id()
+        return self.env["ir.sequence"].sudo().next_by_code("crm.request")
+
+    def _deadline_from(self, date_from, company):
+        """End of the `auto_due_days`-th working day after the day of `date_from`
+        (naive UTC), on the company's working calendar; calendar days without one."""
+        if not self.auto_due_days:
+            return False
+        next_day = date_from + timedelta(days=1)
+        calendar = company.resource_calendar_id
+        if calendar:
+            deadline = calendar.plan_days(self.auto_due_days, next_day)
+            if deadline:
+                return deadline
+        return next_day + timedelta(days=self.auto_due_days - 1)

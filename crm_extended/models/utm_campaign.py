@@ -1,0 +1,175 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+# Margin of a posted customer invoice line in company currency, signed like
+# price_subtotal_signed (credit notes negative). Until the profitability capability freezes
+# the cost on the line (account.invoice.line.margin), the product's cost stands in for the
+# cost at invoice time, converted to the line's unit of measure. Expects the aliases ``ail``
+# (account_invoice_line) and ``inv`` (account_invoice).
+INVOICE_LINE_MARGIN = """(ail.price_subtotal_signed
+    - CASE WHEN inv.type = 'out_refund' THEN -1 ELSE 1 END * ail.quantity
+      * COALESCE((SELECT pu.factor / lu.factor
+                    FROM product_uom lu, product_product pp
+                    JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                    JOIN product_uom pu ON pu.id = pt.uom_id
+                   WHERE lu.id = ail.uom_id AND pp.id = ail.product_id), 1)
+      * COALESCE((SELECT ip.value_float FROM ir_property ip
+                   WHERE ip.name = 'standard_price' AND ip.company_id = inv.company_id
+                     AND ip.res_id = 'product.product,' || ail.product_id
+                   LIMIT 1), 0))"""
+
+# The documents that count as revenue: posted customer invoices and credit notes.
+REVENUE_INVOICE_TYPES = ("out_invoice", "out_refund")
+REVENUE_INVOICE_STATES = ("open", "paid")
+ORDER_STATES = ("sale", "done")
+
+
+class UtmCampaign(models.Model):
+    _inherit = "utm.campaign"
+
+    # -- attribution
+    date_start = fields.Date("Start Date")
+    date_end = fields.Date("End Date")
+    company_id = fields.Many2one("res.company",
+                                 default=lambda self: self.env.user.company_id,
+                                 help="Results are measured in this company's documents "
+                                      "and currency.")
+    currency_id = fields.Many2one("res.currency", related="company_id.currency_id",
+                                  readonly=True)
+    budget = fields.Monetary(help="What the campaign was planned to cost.")
+    cost = fields.Monetary("Actual Cost", help="What the campaign actually cost.")
+    lead_count = fields.Integer("Leads", compute="_compute_lead_results")
+    opportunity_count = fields.Integer("Opportunities", compute="_compute_lead_results")
+    won_count = fields.Integer("Won", compute="_compute_lead_results")
+    order_count = fields.Integer("Orders", compute="_compute_order_results")
+    order_amount = fields.Monetary("Ordered", compute="_compute_order_results",
+                                   help="Untaxed amount of confirmed sales orders.")
+    invoice_count = fields.Integer("Invoices", compute="_compute_invoice_results")
+    revenue = fields.Monetary(compute="_compute_invoice_results",
+                              help="Posted customer invoices minus credit notes, untaxed.")
+    margin = fields.Monetary(compute="_compute_invoice_results",
+                             help="Revenue minus the cost of the goods sold.")
+    roi = fields.Float("ROI", compute="_compute_invoice_results", digits=(16, 4),
+                       help="Return on investment: (margin - actual cost) / actual cost.")
+
+    @api.constrains("date_start", "date_end")
+    def _check_dates(self):
+        for campaign in self:
+            if campaign.date_start and campaign.date_end \
+                    and campaign.date_end < campaign.date_start:
+                raise ValidationError(
+                    _("Campaign %s cannot end before it starts.") % campaign.name)
+
+    @api.constrains("budget", "cost")
+    def _check_amounts(self):
+        for campaign in self:
+            if campaign.budget < 0 or campaign.cost < 0:
+                raise ValidationError(
+                    _("Budget and cost of campaign %s cannot be negative.") % campaign.name)
+
+    def _results_query(self, query):
+        """Run ``query`` (one row per campaign id, first column) over the saved campaigns of
+        self, each measured in its own company (or the user's); rows keyed by campaign.
+
+        The context keys ``date_from`` and ``date_to`` restrict the results to a period
+        (lead creation, order date, invoice date)."""
+        campaigns = self.filtered("id")
+        if not campaigns:
+            return {}
+        self.env.cr.execute(query, {
+            "campaign_ids": tuple(campaigns.ids), "company_id": self.env.user.company_id.id,
+            "date_from": self.env.context.get("date_from") or None,
+            "date_to": self.env.context.get("date_to") or None,
+        })
+        return {row[0]: row[1:] for row in self.env.cr.fetchall()}
+
+    @api.depends()
+    def _compute_lead_results(self):
+        rows = self._results_query("""
+            SELECT l.campaign_id, COUNT(*),
+                   COUNT(*) FILTER (WHERE l.type = 'opportunity'),
+                   COUNT(*) FILTER (WHERE l.type = 'opportunity' AND l.active
+                                      AND l.probability >= 100)
+              FROM crm_lead l
+              JOIN utm_campaign c ON c.id = l.campaign_id
+             WHERE l.campaign_id IN %(campaign_ids)s
+               AND (l.company_id IS NULL
+                    OR l.company_id = COALESCE(c.company_id, %(company_id)s))
+               AND (%(date_from)s::date IS NULL OR l.create_date::date >= %(date_from)s::date)
+               AND (%(date_to)s::date IS NULL OR l.create_date::date <= %(date_to)s::date)
+          GROUP BY l.campaign_id""")
+        for campaign in self:
+            (campaign.lead_count, campaign.opportunity_count,
+             campaign.won_count) = rows.get(campaign.id, (0, 0, 0))
+
+    @api.depends()
+    def _compute_order_results(self):
+        # amounts in company currency the way the sales analysis converts them
+        rows = self._results_query("""
+            WITH currency_rate AS (%s)
+            SELECT so.campaign_id, COUNT(*), SUM(so.amount_untaxed / COALESCE(cr.rate, 1.0))
+              FROM sale_order so
+              JOIN utm_campaign c ON c.id = so.campaign_id
+              JOIN product_pricelist pp ON pp.id = so.pricelist_id
+         LEFT JOIN currency_rate cr ON cr.currency_id = pp.currency_id
+                   AND cr.company_id = so.company_id
+                   AND cr.date_start <= COALESCE(so.date_order, NOW())
+                   AND (cr.date_end IS NULL OR cr.date_end > COALESCE(so.date_order, NOW()))
+             WHERE so.campaign_id IN %%(campaign_ids)s
+               AND so.state IN ('sale', 'done')
+               AND so.company_id = COALESCE(c.company_id, %%(company_id)s)
+               AND (%%(date_from)s::date IS NULL OR so.date_order::date >= %%(date_from)s::date)
+               AND (%%(date_to)s::date IS NULL OR so.date_order::date <= %%(date_to)s::date)
+          GROUP BY so.campaign_id""" % self.env["res.currency"]._select_companies_rates())
+        for campaign in self:
+            campaign.order_count, campaign.order_amount = rows.get(campaign.id, (0, 0.0))
+
+    @api.depends("cost")
+    def _compute_invoice_results(self):
+        rows = self._results_query("""
+            SELECT inv.campaign_id, COUNT(DISTINCT inv.id),
+                   SUM(ail.price_subtotal_signed), SUM(%s)
+              FROM account_invoice_line ail
+              JOIN account_invoice inv ON inv.id = ail.invoice_id
+              JOIN utm_campaign c ON c.id = inv.campaign_id
+             WHERE inv.campaign_id IN %%(campaign_ids)s
+               AND inv.type IN ('out_invoice', 'out_refund')
+               AND inv.state IN ('open', 'paid')
+               AND inv.company_id = COALESCE(c.company_id, %%(company_id)s)
+               AND (%%(date_from)s::date IS NULL OR inv.date_invoice >= %%(date_from)s::date)
+               AND (%%(date_to)s::date IS NULL OR inv.date_invoice <= %%(date_to)s::date)
+          GROUP BY inv.campaign_id""" % INVOICE_LINE_MARGIN)
+        for campaign in self:
+            count, revenue, margin = rows.get(campaign.id, (0, 0.0, 0.0))
+            campaign.invoice_count = count
+            campaign.revenue = revenue
+            campaign.margin = margin
+            campaign.roi = (margin - campaign.cost) / campaign.cost if campaign.cost else False
+
+    def _action_for(self, xml_id, domain, **context):
+        self.ensure_one()
+        action = self.env.ref(xml_id).read()[0]
+        action.update(domain=domain, context=dict(context, default_campaign_id=self.id))
+        return action
+
+    @api.multi
+    def action_view_leads(self):
+        return self._action_for("crm.crm_lead_all_leads", [("campaign_id", "=", self.id)],
+                                active_test=False)
+
+    @api.multi
+    def action_view_orders(self):
+        return self._action_for("sale.action_orders", [
+            ("campaign_id", "=", self.id), ("state", "in", ORDER_STATES)])
+
+    @api.multi
+    def action_view_invoices(self):
+        return self._action_for("account.action_invoice_tree1", [
+            ("campaign_id", "=", self.id), ("type", "in", REVENUE_INVOICE_TYPES),
+            ("state", "in", REVENUE_INVOICE_STATES)])
+
+    @api.multi
+    def action_view_revenue(self):
+        action = self.action_view_invoices()
+        action["context"]["group_by"] = "type"
+        return action

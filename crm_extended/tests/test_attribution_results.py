@@ -1,0 +1,111 @@
+from odoo.exceptions import ValidationError
+
+from .attribution_common import AttributionCase
+
+
+class TestCampaignResults(AttributionCase):
+    """A campaign's funnel and money on a small data set whose figures are worked out by
+    hand below."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.campaign.write({"budget": 600.0, "cost": 500.0})
+        leads = cls.env["crm.lead"]
+        for name, kind in [("L1", "lead"), ("L2", "lead"), ("O1", "opportunity"),
+                           ("O2", "opportunity"), ("O3", "opportunity")]:
+            leads |= leads.create({"name": name, "type": kind, "campaign_id": cls.campaign.id})
+        leads.filtered(lambda lead: lead.name == "O1").action_set_won()
+        leads.filtered(lambda lead: lead.name == "O2").action_set_lost()
+        leads.create({"name": "noise", "type": "opportunity",
+                      "campaign_id": cls.other_campaign.id})
+
+        attributed = dict(cls.attribution)
+        cls.order1 = cls.create_order(cls.customer, [(cls.product, 2, 200.0)], **attributed)
+        cls.order2 = cls.create_order(cls.customer, [(cls.product, 3, 180.0),
+                                                     (cls.service, 1, 80.0)], **attributed)
+        cls.create_order(cls.customer, [(cls.product, 9, None)], confirm=False, **attributed)
+        cls.invoice1 = cls.invoice_order(cls.order1)
+        cls.invoice2 = cls.invoice_order(cls.order2)
+        # one of the two chairs of the first order comes back
+        cls.refund = cls.refund_invoice(cls.invoice1, "refund")
+        cls.refund.invoice_line_ids.write({"quantity": 1})
+        cls.refund.compute_taxes()
+        cls.refund.action_invoice_open()
+        cls.create_invoice(cls.customer, [(cls.product, 5, 200.0)], post=False, **attributed)
+
+        # the other campaign sells abroad, in a currency worth 1/1.5 of ours
+        cls.foreign = cls.create_currency("CRX", 1.5, "2026-03-01")
+        cls.foreign_invoice = cls.create_invoice(
+            cls.customer, [(cls.product, 1, 100.01), (cls.service, 1, 10.01)],
+            currency_id=cls.foreign.id, date_invoice="2026-03-01",
+            campaign_id=cls.other_campaign.id)
+
+    def test_lead_funnel(self):
+        self.assertEqual(
+            (self.campaign.lead_count, self.campaign.opportunity_count,
+             self.campaign.won_count), (5, 3, 1))
+
+    def test_orders(self):
+        # confirmed orders only: 2 x 200 + (3 x 180 + 80)
+        self.assertEqual(self.campaign.order_count, 2)
+        self.assertAlmostEqual(self.campaign.order_amount, 400.0 + 620.0, places=2)
+
+    def test_revenue_margin_and_roi(self):
+        revenue = 400.0 + 620.0 - 200.0
+        cost_of_goods = 2 * 120.0 + (3 * 120.0 + 30.0) - 120.0
+        margin = revenue - cost_of_goods
+        self.assertEqual(self.campaign.invoice_count, 3)
+        self.assertAlmostEqual(self.campaign.revenue, revenue, places=2)
+        self.assertAlmostEqual(self.campaign.margin, margin, places=2)
+        self.assertAlmostEqual(self.campaign.roi, (margin - 500.0) / 500.0, places=4)
+        self.assertAlmostEqual(self.campaign.roi, -0.38, places=4)
+
+    def test_foreign_currency_revenue_is_converted_line_by_line_like_the_books(self):
+        # each line converted and rounded on its own, as the journal entry does
+        revenue = round(100.01 / 1.5, 2) + round(10.01 / 1.5, 2)
+        self.assertAlmostEqual(revenue, 73.34, places=2)
+        self.assertAlmostEqual(self.other_campaign.revenue, revenue, places=2)
+        self.assertAlmostEqual(self.other_campaign.margin, revenue - 150.0, places=2)
+        self.assertFalse(self.other_campaign.roi, "no cost, no return on investment")
+
+    def test_revenue_reconciles_with_the_journal_entries(self):
+        for campaign in self.campaign | self.other_campaign:
+            invoices = self.env["account.invoice"].search([("campaign_id", "=", campaign.id)])
+            self.assertEqual(round(campaign.revenue, 2), self.posted_income(invoices))
+
+    def test_period(self):
+        march = self.other_campaign.with_context(date_from="2026-03-01", date_to="2026-03-31")
+        self.assertEqual(march.invoice_count, 1)
+        april = self.other_campaign.with_context(date_from="2026-04-01", date_to="2026-04-30")
+        self.assertEqual((april.invoice_count, april.revenue, april.lead_count), (0, 0.0, 0))
+
+    def test_results_of_many_campaigns_take_a_fixed_number_of_queries(self):
+        few = self.campaign | self.other_campaign
+        many = few
+        for i in range(4):
+            many |= self.env["utm.campaign"].create({"name": "Campaign %d" % i})
+        names = ["lead_count", "order_amount", "revenue", "margin", "roi"]
+        with self.count_queries() as few_queries:
+            few.read(names)
+        with self.count_queries() as many_queries:
+            many.read(names)
+        self.assertEqual(many_queries(), few_queries())
+
+    def test_campaign_cannot_end_before_it_starts(self):
+        with self.assertRaises(ValidationError):
+            self.campaign.write({"date_start": "2026-05-01", "date_end": "2026-04-01"})
+        with self.assertRaises(ValidationError):
+            self.campaign.write({"cost": -1.0})
+
+    def test_smart_buttons_open_the_campaign_documents(self):
+        leads = self.campaign.action_view_leads()
+        self.assertEqual(
+            self.env["crm.lead"].with_context(**leads["context"]).search_count(leads["domain"]),
+            5)
+        orders = self.campaign.action_view_orders()
+        self.assertEqual(self.env["sale.order"].search(orders["domain"]),
+                         self.order1 | self.order2)
+        invoices = self.campaign.action_view_invoices()
+        self.assertEqual(self.env["account.invoice"].search(invoices["domain"]),
+                         self.invoice1 | self.invoice2 | self.refund)
