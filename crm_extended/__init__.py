@@ -6,6 +6,7 @@ from . import models
 
 # -- attribution
 from . import wizards
+from . import report
 
 # -- profitability
 from .hooks import post_init_hook, pre_init_hook

@@ -1,0 +1,16 @@
+# One block per capability (kept apart so that branches merge cleanly).
+
+# -- requests
+
+# -- attribution
+from . import crm_campaign_report
+from . import sale_report
+from . import account_invoice_report
+
+# -- profitability
+
+# -- segments
+
+# -- portal
+
+# -- sales force automation
