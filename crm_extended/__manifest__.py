@@ -59,6 +59,9 @@
         "data/crm_segment_data.xml",
 
         # -- portal
+        "security/portal_security.xml",
+        "report/report_partner_statement.xml",
+        "views/portal_templates.xml",
 
         # -- sales force automation
         "data/crm_stage_data.xml",
