@@ -8,6 +8,7 @@ from . import models
 from . import wizards
 
 # -- profitability
+from . import report
 from .hooks import post_init_hook, pre_init_hook
 
 # -- segments

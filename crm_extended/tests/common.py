@@ -122,6 +122,7 @@ class CrmExtendedCase(SavepointCase):
         yield counter
         counter["queries"] = self.env.cr.sql_log_count - start
 
+
 class CrmRequestCase(CrmExtendedCase):
     """Service request fixtures: two teams (Rita works in the support team, Sally in the
     field service team), the seeded types, and a helper that files a request."""
