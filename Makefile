@@ -2,7 +2,8 @@
 #   make run    serve Odoo 11 with crm_extended and demo data on http://localhost:$(HTTP_PORT)
 #   make test   the addon's tests on a fresh database of the project's own PostgreSQL cluster
 # Other targets: test-odoo (Odoo's own suites with crm_extended installed), test-browser
-# (headless Chromium through Playwright), lint, stop, bench.
+# (headless Chromium through Playwright), test-reliability (a real multi-worker server under
+# load, faults and bad input, on its own cluster), lint, stop, bench.
 
 DB        ?= crm_extended
 TEST_DB   ?= crm_extended_test
@@ -18,7 +19,8 @@ export PGPORT HTTP_PORT VENV
 ODOO   := tools/odoo.sh
 PYTEST := PYTHONPATH=$(CURDIR)/tools $(VENV)/bin/pytest -p no:cacheprovider -p odoo_http --odoo-config=$(CURDIR)/.local/odoo-test.conf --odoo-log-level=warn
 
-.PHONY: run test test-odoo test-browser pot check-pot lint stop venv pg db update bench clean help
+.PHONY: run test test-odoo test-browser test-reliability pot check-pot lint stop venv pg db update \
+	bench clean help
 .DEFAULT_GOAL := help
 
 help:
@@ -56,6 +58,16 @@ test-odoo: venv pg
 
 test-browser: venv pg
 	@browser/run.sh
+
+# Own cluster and ports: the suite restarts its database server on purpose.
+REL_DB        ?= crmx_rel
+REL_HTTP_PORT ?= 18107
+REL_PGPORT    ?= 54340
+REL_ARGS      ?=
+test-reliability: venv pg
+	$(VENV)/bin/python tools/reliability/run.py --db=$(REL_DB) --http-port=$(REL_HTTP_PORT) \
+	  --longpolling-port=$$(($(REL_HTTP_PORT) + 1)) --pgport=$(REL_PGPORT) \
+	  --pg-dir=$(CURDIR)/.local/pg-rel --template-from-pgport=$(PGPORT) $(REL_ARGS)
 
 pot: venv pg
 	@tools/pot.sh

@@ -6,9 +6,9 @@ from . import models
 
 # -- attribution
 from . import wizards
+from . import report
 
 # -- profitability
-from . import report
 from .hooks import post_init_hook, pre_init_hook
 
 # -- segments

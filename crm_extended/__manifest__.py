@@ -41,6 +41,8 @@
         "views/sale_order_views.xml",
         "views/account_invoice_views.xml",
         "views/utm_campaign_views.xml",
+        "views/crm_campaign_report_views.xml",
+        "security/crm_campaign_report_security.xml",
 
         # -- profitability
         "security/crm_profitability_security.xml",

@@ -2,9 +2,12 @@
 # Databases with crm_extended installed.
 #   tools/db.sh ensure DB demo|nodemo   create DB unless it already has crm_extended installed
 #   tools/db.sh fresh  DB demo|nodemo   drop DB and create it anew
+#   tools/db.sh bare   DB demo|nodemo   drop DB and create it from the template, without crm_extended
 # A database of the dependencies alone is cached as a template (named after a hash of the
 # pinned requirements and the manifest's depends), so that a fresh database only installs
 # crm_extended itself. The template is rebuilt when either changes.
+# TEMPLATE_FROM_PGPORT=<port>: a second cluster copies the template from the cluster on that
+# port when it has it (a dump takes seconds, building it takes minutes).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 PGPORT=${PGPORT:-54329}
@@ -34,6 +37,16 @@ depends() {
 }
 odoo_flags() { [ "$demo" = demo ] && echo "" || echo "--without-demo=all"; }
 
+copy_template() {
+  local src=${TEMPLATE_FROM_PGPORT:-}
+  [ -n "$src" ] && [ "$src" != "$PGPORT" ] || return 1
+  [ "$(PGPORT=$src q "SELECT datistemplate FROM pg_database WHERE datname = '$1'" 2>/dev/null)" = t ] || return 1
+  echo "db: copying template $1 from the cluster on port $src" >&2
+  createdb "$1" && pg_dump -h 127.0.0.1 -p "$src" -Fc "$1" | pg_restore -d "$1" --no-owner \
+    && q "UPDATE pg_database SET datistemplate = true WHERE datname = '$1'" >/dev/null \
+    || { drop "$1"; return 1; }
+}
+
 template() {
   local deps hash tpl
   deps=$(depends)
@@ -45,23 +58,30 @@ template() {
   flock 9
   if ! exists "$tpl" || [ "$(q "SELECT datistemplate FROM pg_database WHERE datname = '$tpl'")" != t ]; then
     drop "$tpl"
-    echo "db: building template $tpl (dependencies only, $demo; a few minutes, once)" >&2
-    "$ROOT/tools/odoo.sh" -d "$tpl" -i "$deps" $(odoo_flags) --stop-after-init --log-level=warn \
-      >"$ROOT/.local/$tpl.log" 2>&1 || die "installing the dependencies failed, see .local/$tpl.log"
-    grep -q " ERROR $tpl odoo.modules.loading\| CRITICAL " "$ROOT/.local/$tpl.log" \
-      && die "installing the dependencies reported errors, see .local/$tpl.log"
-    q "UPDATE pg_database SET datistemplate = true WHERE datname = '$tpl'" >/dev/null
+    if ! copy_template "$tpl"; then
+      echo "db: building template $tpl (dependencies only, $demo; a few minutes, once)" >&2
+      "$ROOT/tools/odoo.sh" -d "$tpl" -i "$deps" $(odoo_flags) --stop-after-init --log-level=warn \
+        >"$ROOT/.local/$tpl.log" 2>&1 || die "installing the dependencies failed, see .local/$tpl.log"
+      grep -q " ERROR $tpl odoo.modules.loading\| CRITICAL " "$ROOT/.local/$tpl.log" \
+        && die "installing the dependencies reported errors, see .local/$tpl.log"
+      q "UPDATE pg_database SET datistemplate = true WHERE datname = '$tpl'" >/dev/null
+    fi
   fi
   exec 9>&-
   echo "$tpl"
 }
 
-create() {
+create_bare() {
   local tpl
   tpl=$(template)
   drop "$db"
   createdb -T "$tpl" "$db" || die "createdb $db from $tpl failed"
   [ -d "$FILESTORE/$tpl" ] && mkdir -p "$FILESTORE" && cp -a "$FILESTORE/$tpl" "$FILESTORE/$db"
+  return 0
+}
+
+create() {
+  create_bare
   echo "db: installing crm_extended into $db ($demo)"
   "$ROOT/tools/odoo.sh" -d "$db" -i crm_extended $(odoo_flags) --stop-after-init --log-level=warn \
     >"$ROOT/.local/$db.install.log" 2>&1 || { tail -n 30 "$ROOT/.local/$db.install.log" >&2; die "installing crm_extended into $db failed, see .local/$db.install.log"; }
@@ -74,6 +94,7 @@ create() {
 case "$action" in
   ensure) installed "$db" && echo "db: $db ready" || create ;;
   fresh) create ;;
+  bare) create_bare ;;
   drop) drop "$db" ;;
   *) die "unknown action $action" ;;
 esac

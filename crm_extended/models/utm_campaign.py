@@ -170,6 +170,6 @@ class UtmCampaign(models.Model):
 
     @api.multi
     def action_view_revenue(self):
-        action = self.action_view_invoices()
-        action["context"]["group_by"] = "type"
-        return action
+        return self._action_for("crm_extended.crm_campaign_report_action", [
+            ("campaign_id", "=", self.id), ("document_type", "=", "invoice")],
+            pivot_measures=["revenue", "margin"])

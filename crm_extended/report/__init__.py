@@ -3,6 +3,9 @@
 # -- requests
 
 # -- attribution
+from . import crm_campaign_report
+from . import sale_report
+from . import account_invoice_report
 
 # -- profitability
 from . import crm_profitability_report

@@ -8,6 +8,7 @@ from . import test_request_access
 # -- attribution
 from . import test_attribution_propagation
 from . import test_attribution_results
+from . import test_attribution_report
 
 # -- profitability
 from . import test_invoice_margin

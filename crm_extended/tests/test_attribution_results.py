@@ -1,45 +1,10 @@
 from odoo.exceptions import ValidationError
 
-from .attribution_common import AttributionCase
+from .attribution_common import CampaignStoryCase
 
 
-class TestCampaignResults(AttributionCase):
-    """A campaign's funnel and money on a small data set whose figures are worked out by
-    hand below."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.campaign.write({"budget": 600.0, "cost": 500.0})
-        leads = cls.env["crm.lead"]
-        for name, kind in [("L1", "lead"), ("L2", "lead"), ("O1", "opportunity"),
-                           ("O2", "opportunity"), ("O3", "opportunity")]:
-            leads |= leads.create({"name": name, "type": kind, "campaign_id": cls.campaign.id})
-        leads.filtered(lambda lead: lead.name == "O1").action_set_won()
-        leads.filtered(lambda lead: lead.name == "O2").action_set_lost()
-        leads.create({"name": "noise", "type": "opportunity",
-                      "campaign_id": cls.other_campaign.id})
-
-        attributed = dict(cls.attribution)
-        cls.order1 = cls.create_order(cls.customer, [(cls.product, 2, 200.0)], **attributed)
-        cls.order2 = cls.create_order(cls.customer, [(cls.product, 3, 180.0),
-                                                     (cls.service, 1, 80.0)], **attributed)
-        cls.create_order(cls.customer, [(cls.product, 9, None)], confirm=False, **attributed)
-        cls.invoice1 = cls.invoice_order(cls.order1)
-        cls.invoice2 = cls.invoice_order(cls.order2)
-        # one of the two chairs of the first order comes back
-        cls.refund = cls.refund_invoice(cls.invoice1, "refund")
-        cls.refund.invoice_line_ids.write({"quantity": 1})
-        cls.refund.compute_taxes()
-        cls.refund.action_invoice_open()
-        cls.create_invoice(cls.customer, [(cls.product, 5, 200.0)], post=False, **attributed)
-
-        # the other campaign sells abroad, in a currency worth 1/1.5 of ours
-        cls.foreign = cls.create_currency("CRX", 1.5, "2026-03-01")
-        cls.foreign_invoice = cls.create_invoice(
-            cls.customer, [(cls.product, 1, 100.01), (cls.service, 1, 10.01)],
-            currency_id=cls.foreign.id, date_invoice="2026-03-01",
-            campaign_id=cls.other_campaign.id)
+class TestCampaignResults(CampaignStoryCase):
+    """A campaign's funnel and money; the figures are worked out by hand below."""
 
     def test_lead_funnel(self):
         self.assertEqual(
