@@ -29,6 +29,7 @@ class CrmRequest(models.Model):
                                   "for similar requests later.")
     request_type_id = fields.Many2one("crm.request.type", string="Type", required=True,
                                       ondelete="restrict", index=True,
+                                      default=lambda self: self._default_request_type(),
                                       track_visibility="onchange")
     category_id = fields.Many2one("crm.request.category",
                                   ondelete="restrict")
@@ -97,6 +98,11 @@ class CrmRequest(models.Model):
     @api.model
     def _default_stage(self):
         return self.env["crm.request.stage"].search([], limit=1)
+
+    @api.model
+    def _default_request_type(self):
+        # Requisitions received through the web or by email, unless the team says otherwise.
+        return self.env.ref("crm_extended.request_type_information", raise_if_not_found=False)
 
     @api.model
     def _read_group_stage_ids(self, stages, domain, order):
@@ -174,6 +180,11 @@ class CrmRequest(models.Model):
     def _prepare_create_values(self, vals):
         """Complete create values from the type (number, SLA deadline, confidentiality),
         the partner and the routing rules."""
+        # Type and company decide the rest: take their defaults (context included) now.
+        missing = [name for name in ("request_type_id", "company_id") if not vals.get(name)]
+        if missing:
+            vals.update({name: value for name, value in self.default_get(missing).items()
+                         if value})
         company = (self.env["res.company"].browse(vals.get("company_id"))
                    or self.env.user.company_id)
         request_type = self.env["crm.request.type"].browse(vals.get("request_type_id"))

@@ -24,7 +24,8 @@ class CrmRequestRoutingRule(models.Model):
     team_id = fields.Many2one("crm.request.team", string="Assign to Team")
     user_id = fields.Many2one("res.users", string="Assign to")
 
-    @api.constrains("team_id", "user_id")
+    # "name" is always written on create, so the check runs for new rules too.
+    @api.constrains("name", "team_id", "user_id")
     def _check_assigns(self):
         for rule in self:
             if not rule.team_id and not rule.user_id:

@@ -28,6 +28,10 @@ class CrmRequestTeam(models.Model):
         help="How new requests without a responsible get one among the members.")
     last_assigned_user_id = fields.Many2one("res.users", readonly=True, copy=False,
                                             help="Last member chosen by the round robin.")
+    request_type_id = fields.Many2one(
+        "crm.request.type", string="Type of Mailed Requests",
+        help="Type of the requests filed by mail to the team's address; by default "
+             "a request for information.")
     allow_new_contacts = fields.Boolean(
         string="Accept Unknown Senders", default=True,
         help="Mail from an address no contact has creates the contact; otherwise such mail "
@@ -44,12 +48,14 @@ class CrmRequestTeam(models.Model):
         values = super().get_alias_values()
         values["alias_defaults"] = defaults = safe_eval(self.alias_defaults or "{}")
         defaults["team_id"] = self.id
+        if self.request_type_id:
+            defaults["request_type_id"] = self.request_type_id.id
         return values
 
     @api.multi
     def write(self, vals):
         result = super().write(vals)
-        if "alias_defaults" in vals:
+        if "alias_defaults" in vals or "request_type_id" in vals:
             for team in self:
                 team.alias_id.write(team.get_alias_values())
         return result

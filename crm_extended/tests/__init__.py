@@ -4,6 +4,9 @@ from . import test_security
 # -- requests
 from . import test_request_model
 from . import test_request_access
+from . import test_request_routing
+from . import test_request_confirmation
+from . import test_request_mail
 
 # -- attribution
 from . import test_attribution_propagation
@@ -19,6 +22,7 @@ from . import test_profitability_report
 from . import test_interest_subscription
 from . import test_segment_criteria
 from . import test_segment_mailing_list
+from . import test_segment_rfm
 
 # -- portal
 

@@ -1,0 +1,73 @@
+from odoo.exceptions import UserError
+from odoo.tests.common import HttpCase, get_db_name
+
+from .common import CrmRequestCase
+
+
+class TestRequestConfirmation(CrmRequestCase):
+
+    def confirmations(self, request):
+        return request.message_ids.filtered(
+            lambda message: request.number in (message.subject or ""))
+
+    def test_auto_confirm_type_sends_the_case_number_to_the_customer(self):
+        request = self.create_request("Catalogue please", request_type=self.type_information)
+        messages = self.confirmations(request)
+        self.assertEqual(len(messages), 1)
+        self.assertEqual(messages.subject, "[%s] Catalogue please" % request.number)
+        self.assertEqual(messages.partner_ids, self.customer)
+        self.assertIn(request.number, messages.body)
+        self.assertTrue(request.date_confirmation)
+
+    def test_button_sends_confirmation_when_type_does_not(self):
+        request = self.create_request("How to?")
+        self.assertFalse(self.confirmations(request))
+        self.assertIs(request.action_send_confirmation(), True)
+        self.assertEqual(len(self.confirmations(request)), 1)
+
+    def test_type_template_is_used(self):
+        template = self.env.ref("crm_extended.mail_template_crm_request_confirmation").copy({
+            "subject": "Case ${object.number} opened"})
+        self.type_help.confirmation_template_id = template
+        request = self.create_request("How to?")
+        request.action_send_confirmation()
+        self.assertEqual(self.confirmations(request).subject, "Case %s opened" % request.number)
+
+    def test_customer_without_email_gets_a_clear_message_not_a_crash(self):
+        walk_in = self.env["res.partner"].create({"name": "No Mail Ltd"})
+        request = self.create_request("Call me", partner=walk_in, partner_email="x@example.com")
+        with self.assertRaisesRegex(UserError, "has no email address"):
+            request.action_send_confirmation()
+        self.assertFalse(request.date_confirmation)
+        automatic = self.create_request("Call me", request_type=self.type_information,
+                                        partner=walk_in, partner_email="x@example.com")
+        self.assertFalse(automatic.date_confirmation)
+        self.assertTrue(automatic.message_ids.filtered(
+            lambda message: "has no email address" in message.body))
+
+
+class TestRequestXmlRpc(HttpCase):
+    """Integrators script requests over XML-RPC: creation is routed and numbered, and the
+    confirmation button is callable. In Odoo 11 the HTTP side has its own test cursor, so
+    the fixtures are made over XML-RPC too (and rolled back with it)."""
+
+    def call(self, model, method, *args):
+        return self.xmlrpc_object.execute(get_db_name(), self.env.ref("base.user_root").id,
+                                          "admin", model, method, *args)
+
+    def test_create_and_confirm_over_xmlrpc(self):
+        customer_id = self.call("res.partner", "create", {"name": "Rpc Customer",
+                                                          "email": "rpc@example.com"})
+        team_id = self.call("crm.request.team", "create", {"name": "Rpc team",
+                                                           "alias_name": "crmx-rpc"})
+        self.call("crm.request.routing.rule", "create",
+                  {"name": "Rpc", "keywords": "xmlrpc", "team_id": team_id})
+        request_id = self.call("crm.request", "create", {
+            "name": "Created over xmlrpc", "partner_id": customer_id,
+            "request_type_id": self.env.ref("crm_extended.request_type_help").id})
+        self.assertIs(self.call("crm.request", "action_send_confirmation", [request_id]), True)
+        request = self.call("crm.request", "read", [request_id],
+                            ["team_id", "number", "date_confirmation"])[0]
+        self.assertEqual(request["team_id"][0], team_id)
+        self.assertRegex(request["number"], r"^REQ/\d{4}/\d{5}$")
+        self.assertTrue(request["date_confirmation"])
