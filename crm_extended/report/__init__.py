@@ -13,5 +13,6 @@ from . import crm_profitability_report
 # -- segments
 
 # -- portal
+from . import report_partner_statement
 
 # -- sales force automation
