@@ -48,6 +48,7 @@
         "security/crm_profitability_security.xml",
         "data/ir_cron_data.xml",
         "views/crm_customer_group_views.xml",
+        "views/crm_profitability_report_views.xml",
         "views/res_partner_views.xml",
 
         # -- segments

@@ -320,6 +320,13 @@ class ResPartner(models.Model):
             partner.order_count = orders
             partner.average_order_value = orders and order_total / orders
 
+    def action_view_profitability(self):
+        self.ensure_one()
+        action = self.env.ref("crm_extended.crm_profitability_report_action").read()[0]
+        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
+        action["context"] = {"search_default_last_12_months": 1}
+        return action
+
     @api.model
     def _cron_customer_ranking(self):
         """Revenue and margin of the last 12 months, share, rank and ABC class of every

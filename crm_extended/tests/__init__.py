@@ -16,6 +16,7 @@ from . import test_attribution_report
 # -- profitability
 from . import test_invoice_margin
 from . import test_customer_ranking
+from . import test_profitability_report
 
 # -- segments
 from . import test_interest_subscription
