@@ -122,6 +122,7 @@ class CrmExtendedCase(SavepointCase):
         yield counter
         counter["queries"] = self.env.cr.sql_log_count - start
 
+
 class CrmRequestCase(CrmExtendedCase):
     """Service request fixtures: two teams (Rita works in the support team, Sally in the
     field service team), the seeded types, and a helper that files a request."""
@@ -158,19 +159,3 @@ class CrmRequestCase(CrmExtendedCase):
             partner_id=(partner if partner is not None else cls.customer).id,
         )
         return cls.env["crm.request"].create(values)
-
-
-class QueryCounter:
-    """Counts the SQL queries of a block: `with QueryCounter(self.cr) as counter: ...`,
-    then `counter.count` (Odoo 11 has no assertQueryCount)."""
-
-    def __init__(self, cr):
-        self.cr = cr
-        self.count = 0
-
-    def __enter__(self):
-        self._start = self.cr.sql_log_count
-        return self
-
-    def __exit__(self, *exc):
-        self.count = self.cr.sql_log_count - self._start
