@@ -60,6 +60,9 @@
         "data/crm_segment_data.xml",
 
         # -- portal
+        "security/portal_security.xml",
+        "report/report_partner_statement.xml",
+        "views/portal_templates.xml",
 
         # -- sales force automation
         # views/res_partner_views.xml: loaded once, in the profitability block

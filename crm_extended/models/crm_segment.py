@@ -10,6 +10,8 @@ from odoo.exceptions import ValidationError
 from odoo.osv import expression
 from odoo.tools.safe_eval import safe_eval
 
+from .res_partner import ABC_CLASSES, RFM_SEGMENTS
+
 # Odoo's own heuristic for the bare address of an email field (mass_mailing's blacklist).
 EMAIL_SQL = "lower(substring({}, '([^ ,;<@]+@[^> ,;]+)'))"
 
@@ -79,6 +81,9 @@ class CrmSegment(models.Model):
         help="Cross-selling: customers never invoiced any of these products.")
 
     # -- who the customer is
+    customer_group_id = fields.Many2one("crm.customer.group", string="Customer group")
+    abc_class = fields.Selection(ABC_CLASSES, string="ABC class")
+    rfm_segment = fields.Selection(RFM_SEGMENTS, string="RFM segment")
     country_ids = fields.Many2many("res.country", string="Countries")
     partner_category_ids = fields.Many2many(
         "res.partner.category", "crm_segment_partner_category_rel", "segment_id",
@@ -109,7 +114,8 @@ class CrmSegment(models.Model):
                  "revenue_window_days", "revenue_min", "revenue_max", "order_window_days",
                  "order_count_min", "product_ids", "product_category_ids",
                  "product_window_days", "excluded_product_ids", "country_ids",
-                 "partner_category_ids", "interest_area_ids", "filter_domain")
+                 "partner_category_ids", "interest_area_ids", "filter_domain",
+                 "customer_group_id", "abc_class", "rfm_segment")
     def _compute_partner_count(self):
         """One statement counts the members of all these segments (the form's preview
         recomputes it on every change of a criterion)."""
@@ -193,6 +199,12 @@ class CrmSegment(models.Model):
         """The criteria on the customer's own fields, as an ORM domain."""
         domain = [("customer", "=", True),
                   "|", ("company_id", "=", False), ("company_id", "=", self.company_id.id)]
+        if self.customer_group_id:
+            domain.append(("customer_group_id", "=", self.customer_group_id.id))
+        if self.abc_class:
+            domain.append(("abc_class", "=", self.abc_class))
+        if self.rfm_segment:
+            domain.append(("rfm_segment", "=", self.rfm_segment))
         if self.country_ids:
             domain.append(("country_id", "in", self.country_ids.ids))
         if self.partner_category_ids:

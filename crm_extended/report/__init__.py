@@ -12,5 +12,6 @@ from . import account_invoice_report
 # -- segments
 
 # -- portal
+from . import report_partner_statement
 
 # -- sales force automation

@@ -23,8 +23,12 @@ from . import test_customer_ranking
 from . import test_interest_subscription
 from . import test_segment_criteria
 from . import test_segment_mailing_list
+from . import test_segment_rfm
 
 # -- portal
+from . import test_portal_guard
+from . import test_portal_pages
+from . import test_portal_statement
 
 # -- sales force automation
 from . import test_sfa_customer_profile

@@ -97,7 +97,7 @@ class TestRequestSmartButtons(CrmRequestCase):
     def test_new_request_from_an_order_is_linked(self):
         order = self.create_order(self.customer, [(self.product, 1, None)], confirm=False)
         action = order.action_view_requests()
-        request = self.env["crm.request"].with_context(action["context"]).create(
+        request = self.env["crm.request"].with_context(**action["context"]).create(
             {"name": "Delivery date?", "request_type_id": self.type_account.id})
         self.assertEqual(request.sale_order_id, order)
         self.assertEqual(request.partner_id, self.customer)
@@ -107,7 +107,7 @@ class TestRequestSmartButtons(CrmRequestCase):
     def test_new_request_from_an_invoice_is_linked(self):
         invoice = self.create_invoice(self.customer, [(self.product, 1, 200.0)])
         action = invoice.action_view_requests()
-        request = self.env["crm.request"].with_context(action["context"]).create(
+        request = self.env["crm.request"].with_context(**action["context"]).create(
             {"name": "Wrong address on invoice", "request_type_id": self.type_account.id})
         self.assertEqual(request.invoice_id, invoice)
         self.assertEqual(invoice.request_count, 1)

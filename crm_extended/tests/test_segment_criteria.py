@@ -217,3 +217,14 @@ class TestSegmentCriteria(SegmentCase):
             self.segment(revenue_window_days=-1)
         with self.assertRaises(ValidationError):
             self.segment(revenue_min=500, revenue_max=100)
+
+    def test_customer_group_and_abc_class(self):
+        group = self.env["crm.customer.group"].create({"name": "Wholesale"})
+        (self.beta | self.gamma).write({"customer_group_id": group.id})
+        self.alpha.abc_class = "A"
+        self.beta.abc_class = "B"
+        self.assertEqual(self.matched(self.segment(customer_group_id=group.id)),
+                         self.beta | self.gamma)
+        self.assertEqual(self.matched(self.segment(abc_class="A")), self.alpha)
+        self.assertEqual(self.matched(self.segment(customer_group_id=group.id,
+                                                   abc_class="B")), self.beta)

@@ -1,0 +1,92 @@
+import datetime
+
+from odoo import fields
+
+from .common import CrmExtendedCase
+
+
+class TestRfm(CrmExtendedCase):
+    """Ten customers c1..c10: c_i is invoiced i x 100 (c9 and c10 in two invoices), the
+    later the higher i, except that c2 and c3 share their invoice date."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        today = fields.Date.from_string(fields.Date.context_today(cls.env.user))
+        cls.assertFalse(cls, cls.env["account.invoice"].search_count(
+            [("type", "in", ("out_invoice", "out_refund")), ("state", "in", ("open", "paid"))]),
+            "the quintiles below assume these are the company's only invoiced customers")
+        cls.customers = cls.env["res.partner"]
+        unit = cls.create_product("Unit", list_price=100.0, cost=50.0)
+        for i in range(1, 11):
+            customer = cls.env["res.partner"].create({"name": "c%s" % i, "customer": True})
+            cls.customers |= customer
+            days_ago = (11 - i) * 10 if i != 2 else 80  # c2 invoiced the day c3 was
+            date = fields.Date.to_string(today - datetime.timedelta(days=days_ago))
+            if i >= 9:
+                early = fields.Date.to_string(today - datetime.timedelta(days=days_ago + 5))
+                cls.create_invoice(customer, [(unit, i / 2.0, 100.0)], date_invoice=early)
+                cls.create_invoice(customer, [(unit, i / 2.0, 100.0)], date_invoice=date)
+            else:
+                cls.create_invoice(customer, [(unit, i, 100.0)], date_invoice=date)
+        cls.never_invoiced = cls.env["res.partner"].create({"name": "Prospect",
+                                                            "customer": True})
+        cls.env["res.partner"]._compute_rfm_scores()
+
+    def scores(self):
+        return [(c.rfm_recency, c.rfm_frequency, c.rfm_monetary) for c in self.customers]
+
+    def test_quintiles_with_ties(self):
+        self.assertEqual(self.scores(), [
+            # recency: c2 and c3 share a date across the 1st/2nd quintile boundary and
+            # both get the lower one; frequency: the eight one-invoice customers tie and
+            # all get 1; c9 and c10 have two invoices each.
+            (1, 1, 1), (1, 1, 1), (1, 1, 2), (2, 1, 2), (3, 1, 3),
+            (3, 1, 3), (4, 1, 4), (4, 1, 4), (5, 5, 5), (5, 5, 5)])
+        self.assertEqual(self.customers[9].rfm_score, "555")
+        self.assertEqual(self.customers[3].rfm_score, "212")
+        self.assertFalse(self.never_invoiced.rfm_score)
+
+    def test_segments_follow_the_recency_frequency_map(self):
+        self.assertEqual(self.customers.mapped("rfm_segment"), [
+            "lost", "lost", "lost", "hibernating", "about_to_sleep", "about_to_sleep",
+            "promising", "promising", "champions", "champions"])
+
+    def test_figures_behind_the_scores(self):
+        c10 = self.customers[9]
+        self.assertEqual(c10.rfm_invoice_count, 2)
+        self.assertAlmostEqual(c10.rfm_revenue, 1000.0, places=2)
+        today = fields.Date.from_string(fields.Date.context_today(c10))
+        self.assertEqual(c10.rfm_last_invoice_date,
+                         fields.Date.to_string(today - datetime.timedelta(days=10)))
+
+    def test_credit_notes_lower_revenue_and_recompute_is_idempotent(self):
+        c5 = self.customers[4]
+        unit = self.env["product.product"].search([("name", "=", "Unit")])
+        self.create_invoice(c5, [(unit, 5, 100.0)], inv_type="out_refund")
+        # Monetary order becomes c5 (0), c1, c2, c3, c4, c6...: c5 drops to 1, c2 rises
+        # to 2 and c4 to 3; nobody else changes, and only those three are written.
+        self.assertEqual(self.env["res.partner"]._compute_rfm_scores(), 3)
+        self.assertAlmostEqual(c5.rfm_revenue, 0.0, places=2)
+        self.assertEqual(self.customers.mapped("rfm_monetary"), [1, 2, 2, 3, 1, 3, 4, 4, 5, 5])
+        self.assertEqual(self.env["res.partner"]._compute_rfm_scores(), 0)
+
+    def test_scores_are_dropped_when_no_longer_invoiced(self):
+        self.never_invoiced.write({"rfm_score": "111", "rfm_segment": "lost"})
+        self.env["res.partner"]._compute_rfm_scores()
+        self.assertFalse(self.never_invoiced.rfm_score)
+        self.assertFalse(self.never_invoiced.rfm_segment)
+
+    def test_segment_on_rfm_segment(self):
+        segment = self.env["crm.segment"].create({"name": "Champions",
+                                                  "rfm_segment": "champions"})
+        self.assertEqual(set(segment._get_partner_ids()), set(self.customers[8:].ids))
+
+    def test_pivot_groups_customers_by_segment_with_revenue(self):
+        groups = self.env["res.partner"].read_group(
+            [("rfm_segment", "!=", False)], ["rfm_segment", "rfm_revenue"], ["rfm_segment"])
+        revenue = {g["rfm_segment"]: g["rfm_revenue"] for g in groups}
+        counts = {g["rfm_segment"]: g["rfm_segment_count"] for g in groups}
+        self.assertAlmostEqual(revenue["lost"], 100 + 200 + 300, places=2)
+        self.assertAlmostEqual(revenue["champions"], 900 + 1000, places=2)
+        self.assertEqual(counts["about_to_sleep"], 2)
