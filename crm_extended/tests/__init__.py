@@ -12,6 +12,8 @@ from . import test_request_mail
 from . import test_attribution_propagation
 from . import test_attribution_results
 from . import test_attribution_report
+from . import test_attribution_mailing
+from . import test_attribution_overhead
 
 # -- profitability
 from . import test_invoice_margin
