@@ -12,7 +12,6 @@ from . import crm_request
 from . import sale_order
 from . import account_invoice
 from . import utm_campaign
-from . import res_config_settings
 
 # -- profitability
 from . import crm_customer_group
@@ -28,3 +27,7 @@ from . import mail_mass_mailing
 
 # -- sales force automation
 from . import res_partner
+from . import crm_lead
+from . import mail_activity
+from . import mail_mass_mailing_contact
+from . import res_config_settings

@@ -18,6 +18,7 @@ from . import test_attribution_overhead
 # -- profitability
 from . import test_invoice_margin
 from . import test_customer_ranking
+from . import test_profitability_report
 
 # -- segments
 from . import test_interest_subscription
@@ -32,3 +33,5 @@ from . import test_portal_statement
 
 # -- sales force automation
 from . import test_sfa_customer_profile
+from . import test_sfa_opportunity
+from . import test_sfa_lead_conversion
