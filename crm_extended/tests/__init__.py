@@ -7,6 +7,8 @@ from . import test_request_access
 from . import test_request_routing
 from . import test_request_confirmation
 from . import test_request_mail
+from . import test_request_escalation
+from . import test_request_documents
 
 # -- attribution
 from . import test_attribution_propagation
@@ -16,6 +18,7 @@ from . import test_attribution_report
 # -- profitability
 from . import test_invoice_margin
 from . import test_customer_ranking
+from . import test_profitability_report
 
 # -- segments
 from . import test_interest_subscription
@@ -32,3 +35,5 @@ from . import test_portal_statement
 
 # -- sales force automation
 from . import test_sfa_customer_profile
+from . import test_sfa_opportunity
+from . import test_sfa_lead_conversion
