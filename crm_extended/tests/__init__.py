@@ -30,7 +30,9 @@ from . import test_segment_rfm
 
 # -- portal
 from . import test_portal_guard
+from . import test_portal_interests
 from . import test_portal_pages
+from . import test_portal_requests
 from . import test_portal_statement
 
 # -- sales force automation
