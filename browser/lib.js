@@ -15,11 +15,15 @@ async function openBrowser() {
 async function login(browser, loginName, password, lang) {
   const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
   const page = await context.newPage();
-  page.setDefaultTimeout(30000);
+  // Generous: CI machines are shared and the first page compiles the assets.
+  page.setDefaultTimeout(90000);
   await page.goto(`${BASE_URL}/web/login`);
   await page.fill("input[name=login]", loginName);
   await page.fill("input[name=password]", password);
-  await Promise.all([page.waitForNavigation(), page.click("form.oe_login_form button[type=submit]")]);
+  await Promise.all([
+    page.waitForNavigation({ waitUntil: "domcontentloaded" }),
+    page.click("form.oe_login_form button[type=submit]"),
+  ]);
   if (lang) {
     await rpc(page, "res.users", "write", [[await uid(page)], { lang }]);
   }
@@ -65,11 +69,20 @@ async function refId(page, xmlid) {
 async function openForm(page, model, id) {
   await page.goto(`${BASE_URL}/web#model=${model}&id=${id}&view_type=form`);
   await page.waitForSelector(".o_form_view");
-  await page.waitForLoadState("networkidle");
+  await idle(page);
+}
+
+// The web client's own loading indicator, not network idleness: the bus long-polls forever.
+async function idle(page) {
+  await page.waitForFunction(() => {
+    const busy = document.querySelector(".o_loading, .blockUI");
+    return !busy || busy.offsetParent === null;
+  });
+  await page.waitForTimeout(300);
 }
 
 async function screenshot(page, name) {
   await page.screenshot({ path: path.join(process.env.SCREENSHOTS || ".", `${name}.png`) });
 }
 
-module.exports = { BASE_URL, openBrowser, login, rpc, recordId, refId, openForm, screenshot };
+module.exports = { BASE_URL, openBrowser, login, rpc, recordId, refId, openForm, idle, screenshot };

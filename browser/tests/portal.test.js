@@ -1,0 +1,84 @@
+// A portal customer's day, in English and in Spanish: home counters, a new request with an
+// attachment, a reply, the statement with its aging, an interest area — and no way into
+// another customer's request by editing the URL.
+const test = require("node:test");
+const assert = require("node:assert");
+const { BASE_URL, openBrowser, login, rpc, refId, screenshot } = require("../lib");
+
+const LABELS = {
+  en: { requests: "Requests", statement: "Account Statement", subscribed: "You are subscribed." },
+  es: { requests: "Solicitudes", statement: "Estado de cuenta", subscribed: "Está suscrito." },
+};
+
+// The case of the other company's customer, looked up as an ERP user.
+async function foreignRequest(browser) {
+  const admin = await login(browser, "admin", "admin");
+  const nordic = await refId(admin, "crm_extended.partner_nordic_office");
+  const [found] = await rpc(admin, "crm.request", "search_read",
+    [[["commercial_partner_id", "=", nordic]]], { fields: ["number", "name"], limit: 1 });
+  assert.ok(found, "the demo data holds a request of Nordic Office");
+  if (!(await rpc(admin, "res.lang", "search", [[["code", "=", "es_ES"]]])).length) {
+    const wizard = await rpc(admin, "base.language.install", "create", [{ lang: "es_ES" }]);
+    await rpc(admin, "base.language.install", "lang_install", [[wizard]]);
+  }
+  await admin.context().close();
+  return found;
+}
+
+for (const lang of ["en", "es"]) {
+  test(`a portal customer files and follows a request (${lang})`, async () => {
+    const browser = await openBrowser();
+    try {
+      const other = await foreignRequest(browser);
+      const page = await login(browser, "camila", "portal",
+        lang === "es" ? "es_ES" : "en_US");
+      const text = LABELS[lang];
+
+      await page.goto(`${BASE_URL}/my/home`);
+      const home = await page.textContent(".o_portal_docs");
+      assert.ok(home.includes(text.requests) && home.includes(text.statement), home);
+      await screenshot(page, `portal_home_${lang}`);
+
+      const subject = `Scratched shelf delivered (${lang} ${Date.now()})`;
+      await page.goto(`${BASE_URL}/my/requests/new`);
+      await page.selectOption("select[name=request_type_id]", { index: 1 });
+      await page.fill("input[name=name]", subject);
+      await page.fill("textarea[name=description]", "The top shelf arrived <b>scratched</b>.");
+      await page.setInputFiles("input[name=attachments]", {
+        name: "shelf.txt", mimeType: "text/plain", buffer: Buffer.from("photo placeholder"),
+      });
+      await Promise.all([page.waitForNavigation(), page.click(".o_portal_request_form button[type=submit]")]);
+      assert.match(page.url(), /\/my\/requests\/\d+/);
+      const body = await page.textContent("body");
+      assert.ok(body.includes(subject), "the new request is shown");
+      assert.match(body, /REQ\/\d{4}\/\d+|[A-Z]+\/\d{4}\/\d+/, "with its case number");
+      assert.ok(body.includes("<b>scratched</b>") || !(await page.$("b:text('scratched')")),
+        "markup typed by the customer is shown escaped");
+      assert.ok(body.includes("shelf.txt"), "the attachment is listed");
+      await screenshot(page, `portal_request_${lang}`);
+
+      await page.fill("textarea[name=message]", "Photos follow by post.");
+      await Promise.all([page.waitForNavigation(), page.click("textarea[name=message] >> xpath=ancestor::form//button[@type='submit']")]);
+      assert.ok((await page.textContent("body")).includes("Photos follow by post."));
+
+      await page.goto(`${BASE_URL}/my/statement`);
+      assert.ok(await page.$(".o_statement_aging"), "the statement shows the aging buckets");
+      await screenshot(page, `portal_statement_${lang}`);
+
+      await page.goto(`${BASE_URL}/my/interests`);
+      const subscribe = await page.$(".o_interest_subscribe");
+      assert.ok(subscribe, "there is a public interest area to subscribe to");
+      await Promise.all([page.waitForNavigation(), subscribe.click()]);
+      assert.ok((await page.textContent("body")).includes(text.subscribed));
+
+      const response = await page.goto(`${BASE_URL}/my/requests/${other.id}`);
+      const leaked = await page.textContent("body");
+      assert.ok(response.status() >= 400 || !page.url().includes(`/my/requests/${other.id}`),
+        `another company's request answers ${response.status()} at ${page.url()}`);
+      assert.ok(!leaked.includes(other.number) && !leaked.includes(other.name),
+        "nothing of the other customer's request is shown");
+    } finally {
+      await browser.close();
+    }
+  });
+}
