@@ -16,3 +16,4 @@ from . import crm_profitability_report
 from . import report_partner_statement
 
 # -- sales force automation
+from . import crm_sales_forecast_report
