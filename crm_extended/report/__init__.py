@@ -10,6 +10,7 @@ from . import account_invoice_report
 # -- profitability
 
 # -- segments
+from . import crm_retention_report
 
 # -- portal
 
