@@ -13,6 +13,7 @@ from .hooks import post_init_hook, pre_init_hook
 
 # -- segments
 
-# -- portal
+# -- portal (the report package is imported above)
+from . import controllers
 
 # -- sales force automation

@@ -60,6 +60,9 @@
         "report/crm_retention_report_views.xml",
 
         # -- portal
+        "security/portal_security.xml",
+        "report/report_partner_statement.xml",
+        "views/portal_templates.xml",
 
         # -- sales force automation
         # views/res_partner_views.xml: loaded once, in the profitability block

@@ -23,7 +23,7 @@ from . import crm_interest_subscription
 from . import crm_segment
 from . import mail_mass_mailing
 
-# -- portal
+# -- portal (res_partner is imported below)
 
 # -- sales force automation
 from . import res_partner

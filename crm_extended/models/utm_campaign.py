@@ -2,21 +2,9 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
 # Margin of a posted customer invoice line in company currency, signed like
-# price_subtotal_signed (credit notes negative). Until the profitability capability freezes
-# the cost on the line (account.invoice.line.margin), the product's cost stands in for the
-# cost at invoice time, converted to the line's unit of measure. Expects the aliases ``ail``
-# (account_invoice_line) and ``inv`` (account_invoice).
-INVOICE_LINE_MARGIN = """(ail.price_subtotal_signed
-    - CASE WHEN inv.type = 'out_refund' THEN -1 ELSE 1 END * ail.quantity
-      * COALESCE((SELECT pu.factor / lu.factor
-                    FROM product_uom lu, product_product pp
-                    JOIN product_template pt ON pt.id = pp.product_tmpl_id
-                    JOIN product_uom pu ON pu.id = pt.uom_id
-                   WHERE lu.id = ail.uom_id AND pp.id = ail.product_id), 1)
-      * COALESCE((SELECT ip.value_float FROM ir_property ip
-                   WHERE ip.name = 'standard_price' AND ip.company_id = inv.company_id
-                     AND ip.res_id = 'product.product,' || ail.product_id
-                   LIMIT 1), 0))"""
+# price_subtotal_signed (credit notes negative): the cost frozen on the line when the
+# invoice was validated (profitability). Expects the alias ``ail`` (account_invoice_line).
+INVOICE_LINE_MARGIN = "ail.margin"
 
 # The documents that count as revenue: posted customer invoices and credit notes.
 REVENUE_INVOICE_TYPES = ("out_invoice", "out_refund")

@@ -13,5 +13,6 @@ from . import account_invoice_report
 from . import crm_retention_report
 
 # -- portal
+from . import report_partner_statement
 
 # -- sales force automation

@@ -45,8 +45,7 @@ class CrmCampaignReport(models.Model):
         "account.invoice": ["campaign_id", "medium_id", "source_id", "user_id", "team_id",
                             "commercial_partner_id", "company_id", "state", "type",
                             "date_invoice"],
-        "account.invoice.line": ["invoice_id", "price_subtotal_signed", "quantity",
-                                 "product_id", "uom_id"],
+        "account.invoice.line": ["invoice_id", "price_subtotal_signed", "margin"],
     }
 
     def _select(self):

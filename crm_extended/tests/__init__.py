@@ -25,6 +25,9 @@ from . import test_segment_rfm
 from . import test_segment_retention
 
 # -- portal
+from . import test_portal_guard
+from . import test_portal_pages
+from . import test_portal_statement
 
 # -- sales force automation
 from . import test_sfa_customer_profile

@@ -1,6 +1,11 @@
+import re
 from contextlib import contextmanager
 
-from odoo.tests.common import SavepointCase
+import requests
+
+import odoo
+from odoo.service import security
+from odoo.tests.common import HOST, PORT, SavepointCase, get_db_name
 
 
 class CrmExtendedCase(SavepointCase):
@@ -175,3 +180,145 @@ class QueryCounter:
 
     def __exit__(self, *exc):
         self.count = self.cr.sql_log_count - self._start
+
+
+# -- portal
+class PortalCase(CrmRequestCase):
+    """Portal users around the shared customer: a colleague of the same company, a customer
+    of another company of ours, and a customer of a second res.company; a supplier with
+    portal access."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.colleague = cls.env["res.partner"].create({
+            "name": "Nicole Ford", "parent_id": cls.customer.id,
+            "email": "nicole@azure.example.com",
+        })
+        cls.portal_colleague = cls.create_portal_user(cls.colleague, "crmx_portal_colleague")
+        cls.other_customer = cls.env["res.partner"].create({
+            "name": "Globex Logistics", "is_company": True, "customer": True,
+            "email": "info@globex.example.com",
+        })
+        cls.other_contact = cls.env["res.partner"].create({
+            "name": "Hank Scorpio", "parent_id": cls.other_customer.id,
+            "email": "hank@globex.example.com",
+        })
+        cls.portal_other = cls.create_portal_user(cls.other_contact, "crmx_portal_other")
+        cls.company_b = cls.env["res.company"].create({
+            "name": "Crmx Second Company", "currency_id": cls.currency.id,
+        })
+        cls.customer_b = cls.env["res.partner"].create({
+            "name": "Bluebird Traders", "is_company": True, "customer": True,
+            "company_id": cls.company_b.id, "email": "info@bluebird.example.com",
+        })
+        cls.contact_b = cls.env["res.partner"].create({
+            "name": "Bella Bird", "parent_id": cls.customer_b.id, "company_id": cls.company_b.id,
+            "email": "bella@bluebird.example.com",
+        })
+        cls.portal_company_b = cls.create_portal_user(cls.contact_b, "crmx_portal_b",
+                                                      company=cls.company_b)
+        cls.supplier = cls.env["res.partner"].create({
+            "name": "Wood Corner", "is_company": True, "supplier": True, "customer": False,
+            "email": "sales@woodcorner.example.com",
+        })
+        cls.supplier_contact = cls.env["res.partner"].create({
+            "name": "Willie Burke", "parent_id": cls.supplier.id,
+            "email": "willie@woodcorner.example.com",
+        })
+        cls.portal_supplier = cls.create_portal_user(cls.supplier_contact, "crmx_portal_supplier")
+
+    @classmethod
+    def create_portal_user(cls, partner, login, company=None):
+        """A portal user whose password is its login."""
+        company = company or cls.company
+        return cls.env["res.users"].with_context(no_reset_password=True).create({
+            "name": partner.name, "login": login, "password": login,
+            "partner_id": partner.id, "company_id": company.id,
+            "company_ids": [(6, 0, company.ids)],
+            "groups_id": [(6, 0, [cls.env.ref("base.group_portal").id])],
+        })
+
+    @classmethod
+    def register_payment(cls, invoice, amount, date):
+        """A posted payment of ``amount`` on ``invoice`` through account.payment."""
+        inbound = invoice.type in ("out_invoice", "in_refund")
+        journal = cls.env["account.journal"].search([
+            ("type", "=", "bank"), ("company_id", "=", invoice.company_id.id)], limit=1)
+        methods = (journal.inbound_payment_method_ids if inbound
+                   else journal.outbound_payment_method_ids)
+        payment = cls.env["account.payment"].create({
+            "payment_type": "inbound" if inbound else "outbound",
+            "partner_type": "customer" if invoice.type.startswith("out") else "supplier",
+            "partner_id": invoice.commercial_partner_id.id, "amount": amount,
+            "journal_id": journal.id, "payment_date": date,
+            "payment_method_id": methods[:1].id, "invoice_ids": [(6, 0, invoice.ids)],
+            "communication": invoice.number,
+        })
+        payment.post()
+        return payment
+
+
+class PortalHttpCase(PortalCase):
+    """PortalCase over real HTTP. Odoo 11's HttpCase serves requests on the registry's test
+    cursor, so the class-level fixtures are created on that cursor and 'committed' to its
+    savepoint; each request then rolls back only to there. Requests release savepoints, so
+    tests cannot be isolated by savepoints: each test rolls back to the last commit."""
+
+    @classmethod
+    def setUpClass(cls):
+        registry = odoo.registry(get_db_name())
+        registry.enter_test_mode()
+        try:
+            super().setUpClass()
+        except Exception:
+            registry.leave_test_mode()
+            raise
+        cls.cr.commit()
+        # the HTTP thread acquires the cursor for each request
+        cls.cr.release()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.cr.acquire()
+        super().tearDownClass()
+        cls.registry.leave_test_mode()
+
+    def setUp(self):
+        self.session = odoo.http.root.session_store.new()
+        self.session.db = get_db_name()
+        odoo.http.root.session_store.save(self.session)
+        self.opener = requests.Session()
+        self.opener.cookies["session_id"] = self.session.sid
+
+    def tearDown(self):
+        self.cr.rollback()
+        self.env.clear()
+        self.registry.clear_caches()
+
+    def url_open(self, url, data=None, files=None, timeout=30, allow_redirects=True):
+        self.cr.commit()
+        url = "http://%s:%s%s" % (HOST, PORT, url)
+        if data is not None or files is not None:
+            response = self.opener.post(url, data=data, files=files, timeout=timeout,
+                                        allow_redirects=allow_redirects)
+        else:
+            response = self.opener.get(url, timeout=timeout, allow_redirects=allow_redirects)
+        self.env.cache.invalidate()
+        return response
+
+    def authenticate(self, login, password):
+        self.cr.commit()
+        uid = self.registry["res.users"].authenticate(get_db_name(), login, password, None)
+        env = odoo.api.Environment(self.cr, uid, {})
+        session = self.session
+        session.uid = uid
+        session.login = login
+        session.session_token = security.compute_session_token(session, env)
+        session.context = dict(env["res.users"].context_get(), uid=uid)
+        odoo.http.root.session_store.save(session)
+
+    def csrf_token(self):
+        """A CSRF token of the authenticated session, for form posts."""
+        response = self.url_open("/my/account")
+        return re.search(r'name="csrf_token" value="([^"]+)"', response.text).group(1)

@@ -26,6 +26,12 @@ class TestCampaignResults(CampaignStoryCase):
         self.assertAlmostEqual(self.campaign.roi, (margin - 500.0) / 500.0, places=4)
         self.assertAlmostEqual(self.campaign.roi, -0.38, places=4)
 
+    def test_margin_keeps_the_cost_of_the_day_of_the_invoice(self):
+        margin = self.campaign.margin
+        self.product.standard_price = 150.0
+        self.campaign.invalidate_cache()
+        self.assertAlmostEqual(self.campaign.margin, margin, places=2)
+
     def test_foreign_currency_revenue_is_converted_line_by_line_like_the_books(self):
         # each line converted and rounded on its own, as the journal entry does
         revenue = round(100.01 / 1.5, 2) + round(10.01 / 1.5, 2)

@@ -1,0 +1,2 @@
+# -- portal
+from . import portal
