@@ -48,6 +48,7 @@
         "security/crm_profitability_security.xml",
         "data/ir_cron_data.xml",
         "views/crm_customer_group_views.xml",
+        "views/crm_profitability_report_views.xml",
         "views/res_partner_views.xml",
 
         # -- segments
@@ -65,6 +66,10 @@
         "views/portal_templates.xml",
 
         # -- sales force automation
+        "data/crm_stage_data.xml",
+        "views/crm_lead_views.xml",
+        "views/res_config_settings_views.xml",
+        "wizards/crm_mailing_list_add_views.xml",
         # views/res_partner_views.xml: loaded once, in the profitability block
 
         # menus last: they point at the actions above

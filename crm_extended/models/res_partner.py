@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from odoo import _, api, fields, models
+from odoo import _, api, fields, models, tools
 from odoo.exceptions import AccessError, ValidationError
 
 PROFILE_DEPENDS = (
@@ -320,6 +320,13 @@ class ResPartner(models.Model):
             partner.order_count = orders
             partner.average_order_value = orders and order_total / orders
 
+    def action_view_profitability(self):
+        self.ensure_one()
+        action = self.env.ref("crm_extended.crm_profitability_report_action").read()[0]
+        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
+        action["context"] = {"search_default_last_12_months": 1}
+        return action
+
     @api.model
     def _cron_customer_ranking(self):
         """Revenue and margin of the last 12 months, share, rank and ABC class of every
@@ -358,6 +365,19 @@ class ResPartner(models.Model):
     profile_missing = fields.Char(
         "Missing in Profile", compute="_compute_profile_completeness", store=True,
         help="Critical fields of the customer kind that are still missing.")
+    campaign_id = fields.Many2one(
+        "utm.campaign", "Acquisition Campaign", ondelete="set null",
+        help="Campaign of the lead this customer was converted from.")
+    medium_id = fields.Many2one(
+        "utm.medium", "Acquisition Medium", ondelete="set null",
+        help="Medium of the lead this customer was converted from.")
+    source_id = fields.Many2one(
+        "utm.source", "Acquisition Source", ondelete="set null",
+        help="Source of the lead this customer was converted from.")
+    mailing_list_ids = fields.Many2many(
+        "mail.mass_mailing.list", string="Contact Lists",
+        compute="_compute_mailing_list_ids",
+        help="Mailing lists holding a contact with the partner's email address.")
 
     @api.model
     def _auto_init(self):
@@ -449,6 +469,26 @@ class ResPartner(models.Model):
                         "partner": partner.display_name,
                         "kind": kinds.get(partner.customer_kind, ""),
                         "missing": ", ".join(missing)})
+
+    @api.depends("email")
+    def _compute_mailing_list_ids(self):
+        no_list = self.env["mail.mass_mailing.list"]
+        emails = {partner: (tools.email_split(partner.email) or [""])[0].lower()
+                  for partner in self}
+        lists = self.env["mail.mass_mailing.contact"]._lists_by_email(
+            set(emails.values()) - {""})
+        for partner in self:
+            partner.mailing_list_ids = lists.get(emails[partner], no_list)
+
+    @api.multi
+    def _mailing_contact_values(self):
+        return [{
+            "email": (tools.email_split(partner.email) or [False])[0],
+            "name": partner.name,
+            "company_name": partner.commercial_company_name or False,
+            "country_id": partner.country_id.id,
+            "label": partner.display_name,
+        } for partner in self]
 
     # -- segments
     rfm_recency = fields.Integer(

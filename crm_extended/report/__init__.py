@@ -8,6 +8,7 @@ from . import sale_report
 from . import account_invoice_report
 
 # -- profitability
+from . import crm_profitability_report
 
 # -- segments
 from . import crm_retention_report

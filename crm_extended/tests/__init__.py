@@ -16,6 +16,7 @@ from . import test_attribution_report
 # -- profitability
 from . import test_invoice_margin
 from . import test_customer_ranking
+from . import test_profitability_report
 
 # -- segments
 from . import test_interest_subscription
@@ -31,3 +32,5 @@ from . import test_portal_statement
 
 # -- sales force automation
 from . import test_sfa_customer_profile
+from . import test_sfa_opportunity
+from . import test_sfa_lead_conversion

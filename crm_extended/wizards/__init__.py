@@ -12,3 +12,5 @@ from . import sale_advance_payment_inv
 # -- portal
 
 # -- sales force automation
+from . import crm_lead_to_opportunity
+from . import crm_mailing_list_add

@@ -143,13 +143,14 @@ class Server(object):
                 pids.append((int(entry), title))
         return pids
 
-    def http_workers(self):
-        return [pid for pid, title in self.children() if 'WorkerHTTP' in title]
+    def worker_pids(self):
+        """HTTP and cron workers (forked, same command line), not the gevent process."""
+        return [pid for pid, title in self.children() if 'gevent' not in title]
 
     def wait_workers(self, timeout=60):
         deadline = time.time() + timeout
         while time.time() < deadline:
-            if len(self.http_workers()) >= self.workers:
+            if len(self.worker_pids()) >= self.workers + 1:
                 return True
             time.sleep(0.5)
         return False

@@ -22,6 +22,13 @@ def module_state(ctx):
         "SELECT state FROM ir_module_module WHERE name = 'crm_extended'")
 
 
+def installed(ctx):
+    try:
+        return module_state(ctx) == 'installed'
+    except Exception:  # noqa: B902 - no database, no table: not installed
+        return False
+
+
 def odoo_cli(ctx, *args):
     """Install or upgrade with the server stopped, as an administrator would with -i/-u."""
     tool(ctx.cfg, 'odoo.sh', '-d', ctx.cfg.db, '--stop-after-init', '--log-level=warn',

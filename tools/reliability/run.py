@@ -14,10 +14,11 @@ import time
 import traceback
 
 import concurrency
+import faults
 import lifecycle
 from harness import ROOT, Cluster, Config, Server, SuiteError, Tally, tool
 
-SCENARIOS = [('concurrency', concurrency.run)]
+SCENARIOS = [('concurrency', concurrency.run), ('faults', faults.run)]
 RESULTS = os.path.join(ROOT, 'docs', 'RELIABILITY.md')
 BEGIN, END = '<!-- results: written by make test-reliability -->', '<!-- /results -->'
 
@@ -27,6 +28,8 @@ class Context(object):
         self.args, self.cfg, self.cluster, self.server, self.tally = (
             args, cfg, cluster, server, tally)
         self.data = {}
+        # names carry the run's tag: a reused database holds earlier runs' records
+        self.tag = '%x' % int(time.time())
 
 
 def parse_args():
@@ -41,6 +44,10 @@ def parse_args():
                         help="copy the cached template from the project's cluster on this port")
     parser.add_argument('--scale', type=int, default=1, help='size of the generated data set')
     parser.add_argument('--orders-per-client', type=int, default=10)
+    parser.add_argument('--requests-per-client', type=int, default=250)
+    parser.add_argument('--reuse', action='store_true',
+                        help='keep the database of the last run if it has crm_extended '
+                             '(faster iterations; the lifecycle set-up is skipped)')
     parser.add_argument('--only', default='', help='comma-separated scenarios to run')
     parser.add_argument('--timeout', type=int, default=900, help='whole suite, seconds')
     parser.add_argument('--keep', action='store_true',
@@ -62,10 +69,13 @@ def run_suite(args, tally):
     signal.alarm(args.timeout)
     try:
         cluster.start()
-        tool(cfg, 'db.sh', 'bare', cfg.db, 'nodemo')
-        server.start()
         ctx = Context(args, cfg, cluster, server, tally)
-        lifecycle.install_on_data(ctx)
+        if args.reuse and lifecycle.installed(ctx):
+            server.start()
+        else:
+            tool(cfg, 'db.sh', 'bare', cfg.db, 'nodemo')
+            server.start()
+            lifecycle.install_on_data(ctx)
         for name, scenario in SCENARIOS:
             if only and name not in only:
                 continue

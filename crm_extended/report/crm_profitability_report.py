@@ -1,0 +1,156 @@
+from odoo import api, fields, models, tools
+from odoo.tools import DEFAULT_SERVER_DATE_FORMAT
+
+
+class CrmProfitabilityReport(models.Model):
+    """Revenue, cost and margin of posted customer invoices and credit notes, one row per
+    invoice line, in company currency (credit notes negative).
+
+    The view has no GROUP BY and joins the partner and product tables with LEFT JOINs on
+    their primary keys: PostgreSQL drops the joins a query does not use, so grouping by
+    customer and month reads the invoice lines and their invoices only.
+    """
+
+    _name = "crm.profitability.report"
+    _description = "Customer Profitability Analysis"
+    _auto = False
+    _rec_name = "date"
+    _order = "date desc"
+
+    date = fields.Date("Invoice Date", readonly=True)
+    invoice_id = fields.Many2one("account.invoice", readonly=True)
+    partner_id = fields.Many2one("res.partner", "Customer", readonly=True)
+    customer_group_id = fields.Many2one("crm.customer.group", readonly=True)
+    country_id = fields.Many2one("res.country", readonly=True)
+    state_id = fields.Many2one("res.country.state", readonly=True)
+    user_id = fields.Many2one("res.users", "Salesperson", readonly=True)
+    team_id = fields.Many2one("crm.team", "Sales Channel", readonly=True)
+    product_id = fields.Many2one("product.product", readonly=True)
+    product_categ_id = fields.Many2one("product.category", "Product Category", readonly=True)
+    campaign_id = fields.Many2one("utm.campaign", readonly=True)
+    pricelist_id = fields.Many2one("product.pricelist", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    type = fields.Selection([("out_invoice", "Invoice"), ("out_refund", "Credit Note")],
+                            readonly=True)
+    revenue = fields.Float(readonly=True, help="Untaxed amount in company currency.")
+    cost = fields.Float(readonly=True, help="Cost frozen at validation, company currency.")
+    margin = fields.Float(readonly=True)
+    margin_percent = fields.Float(
+        "Margin (%)", readonly=True, group_operator="sum",
+        help="Margin over revenue of each group (ratio of the sums).")
+    quantity = fields.Float(readonly=True)
+    discount_amount = fields.Float(
+        readonly=True, help="List price times quantity less the untaxed amount: what "
+                            "discounts and pricelists gave away.")
+    invoice_count = fields.Integer("# Invoices", readonly=True, group_operator="sum")
+
+    def _select(self):
+        return """
+            SELECT line.id,
+                   inv.date_invoice AS date,
+                   line.invoice_id,
+                   inv.commercial_partner_id AS partner_id,
+                   partner.customer_group_id,
+                   partner.country_id,
+                   partner.state_id,
+                   inv.user_id,
+                   inv.team_id,
+                   line.product_id,
+                   template.categ_id AS product_categ_id,
+                   inv.campaign_id,
+                   (SELECT o.pricelist_id
+                      FROM sale_order_line_invoice_rel rel
+                      JOIN sale_order_line ol ON ol.id = rel.order_line_id
+                      JOIN sale_order o ON o.id = ol.order_id
+                     WHERE rel.invoice_line_id = line.id
+                     LIMIT 1) AS pricelist_id,
+                   line.company_id,
+                   inv.type,
+                   line.price_subtotal_signed AS revenue,
+                   line.price_subtotal_signed - line.margin AS cost,
+                   line.margin,
+                   0.0 AS margin_percent,
+                   CASE WHEN inv.type = 'out_refund' THEN -1 ELSE 1 END * line.quantity
+                     AS quantity,
+                   CASE WHEN inv.type = 'out_refund' THEN -1 ELSE 1 END
+                     * COALESCE(template.list_price, 0) * line.quantity
+                     - line.price_subtotal_signed AS discount_amount,
+                   0 AS invoice_count
+        """
+
+    def _from(self):
+        return """
+              FROM account_invoice_line line
+              JOIN account_invoice inv ON inv.id = line.invoice_id
+              LEFT JOIN res_partner partner ON partner.id = inv.commercial_partner_id
+              LEFT JOIN product_product product ON product.id = line.product_id
+              LEFT JOIN product_template template ON template.id = product.product_tmpl_id
+        """
+
+    def _where(self):
+        return """
+             WHERE inv.type IN ('out_invoice', 'out_refund')
+               AND inv.state IN ('open', 'paid')
+        """
+
+    @api.model_cr
+    def init(self):
+        tools.drop_view_if_exists(self.env.cr, self._table)
+        self.env.cr.execute("CREATE VIEW %s AS (%s %s %s)" % (
+            self._table, self._select(), self._from(), self._where()))
+
+    @api.model
+    def read_group(self, domain, fields, groupby, offset=0, limit=None, orderby=False,
+                   lazy=True):
+        # pylint: disable=redefined-outer-name
+        ratio = "margin_percent" in fields
+        count = "invoice_count" in fields
+        fields = list(fields)
+        if ratio:
+            fields = list(set(fields) | {"margin", "revenue"})
+        groups = super().read_group(domain, fields, groupby, offset=offset, limit=limit,
+                                    orderby=orderby, lazy=lazy)
+        if ratio:
+            for group in groups:
+                revenue = group.get("revenue") or 0.0
+                group["margin_percent"] = revenue and 100.0 * (group["margin"] or 0.0) / revenue
+        if count:
+            self._read_group_invoice_count(groups, domain, groupby, lazy)
+        return groups
+
+    def _read_group_invoice_count(self, groups, domain, groupby, lazy):
+        """Distinct invoices per group: one more grouped query, since an invoice with
+        several lines must count once (and once in each product group it touches)."""
+        groupby = [groupby] if isinstance(groupby, str) else list(groupby)
+        groupby = groupby[:1] if lazy else groupby
+        query = self._where_calc(domain)
+        self._apply_ir_rules(query, "read")
+        annotated = [self._read_group_process_groupby(gb, query) for gb in groupby]
+        from_clause, where_clause, params = query.get_sql()
+        keys = [gb["qualified_field"] for gb in annotated]
+        self.env.cr.execute("SELECT %s COUNT(DISTINCT %s.invoice_id) FROM %s %s %s" % (
+            "".join("%s, " % key for key in keys), self._table, from_clause,
+            "WHERE %s" % where_clause if where_clause else "",
+            "GROUP BY %s" % ", ".join(keys) if keys else ""), params)
+        counts = {}
+        for row in self.env.cr.fetchall():
+            key = tuple(value.strftime(DEFAULT_SERVER_DATE_FORMAT) if gb["type"] == "date"
+                        and value else value for gb, value in zip(annotated, row))
+            counts[key] = row[-1]
+        for group in groups:
+            group["invoice_count"] = counts.get(self._group_key(group, annotated), 0)
+
+    @staticmethod
+    def _group_key(group, annotated):
+        key = []
+        for gb in annotated:
+            value = group.get(gb["groupby"])
+            if gb["type"] == "many2one" and value:
+                value = value[0]
+            elif gb["type"] == "date" and value:
+                # the group's domain holds the start of its period
+                value = next(term[2] for term in group["__domain"]
+                             if isinstance(term, (list, tuple)) and term[0] == gb["field"]
+                             and term[1] == ">=")
+            key.append(value or None)
+        return tuple(key)
