@@ -30,6 +30,7 @@
         "data/mail_template_data.xml",
         "data/crm_request_stage_data.xml",
         "data/crm_request_type_data.xml",
+        # data/ir_cron_data.xml (escalation cron): shared, loaded in the profitability block
         "views/crm_request_views.xml",
         "views/crm_request_type_views.xml",
         "views/crm_request_category_views.xml",

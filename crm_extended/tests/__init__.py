@@ -7,6 +7,8 @@ from . import test_request_access
 from . import test_request_routing
 from . import test_request_confirmation
 from . import test_request_mail
+from . import test_request_escalation
+from . import test_request_documents
 
 # -- attribution
 from . import test_attribution_propagation
