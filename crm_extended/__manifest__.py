@@ -43,6 +43,7 @@
         "views/account_invoice_views.xml",
         "views/utm_campaign_views.xml",
         "views/crm_campaign_report_views.xml",
+        "data/crm_extended_attribution_data.xml",
         "security/crm_campaign_report_security.xml",
 
         # -- profitability
@@ -82,6 +83,7 @@
         # -- requests
 
         # -- attribution
+        "demo/utm_campaign_demo.xml",
 
         # -- profitability
 
