@@ -95,6 +95,7 @@
         "demo/crm_segment_demo.xml",
 
         # -- portal
+        "demo/portal_demo.xml",
 
         # -- sales force automation
         "demo/crm_sfa_demo.xml",
