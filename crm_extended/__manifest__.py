@@ -60,6 +60,7 @@
         "views/crm_segment_views.xml",
         "views/mail_mass_mailing_views.xml",
         "data/crm_segment_data.xml",
+        "report/crm_retention_report_views.xml",
 
         # -- portal
         "security/portal_security.xml",

@@ -27,6 +27,7 @@ from . import test_interest_subscription
 from . import test_segment_criteria
 from . import test_segment_mailing_list
 from . import test_segment_rfm
+from . import test_segment_retention
 
 # -- portal
 from . import test_portal_guard

@@ -8,9 +8,6 @@ from concurrency import run_clients
 from harness import Rpc, fault_kind
 
 NAME = 'crons'
-CRONS = ['crm_extended.ir_cron_crm_request_escalation', 'crm_extended.ir_cron_crm_request_sla',
-         'crm_extended.ir_cron_crm_segment_sync_mailing_lists',
-         'crm_extended.ir_cron_customer_ranking', 'crm_extended.ir_cron_res_partner_compute_rfm']
 
 
 def available_crons(admin):
@@ -57,6 +54,15 @@ def run(ctx, writers=2, per_writer=6):
         segment = admin('crm.segment', 'create', {
             'name': 'REL cron segment %s' % tag, 'mailing_list_id': mailing_list,
             'filter_domain': repr([('name', '=like', 'REL cron customer %s %%' % tag)])})
+
+    overdue = []
+    if 'crm_extended.ir_cron_crm_request_escalate' in crons:
+        request_type = admin.ref('crm_extended.request_type_information')
+        partner = admin('res.partner', 'create', {'name': 'REL overdue customer %s' % tag,
+                                                  'email': 'reloverdue%s@example.com' % tag})
+        overdue = [admin('crm.request', 'create', {
+            'name': 'REL overdue %s %02d' % (tag, n), 'request_type_id': request_type,
+            'partner_id': partner, 'date_deadline': '2020-01-01 00:00:00'}) for n in range(8)]
 
     def work(rpc, writer, i):
         partner = rpc('res.partner', 'create', {
@@ -107,14 +113,18 @@ def run(ctx, writers=2, per_writer=6):
              """, ['REL cron customer %s %%' % tag])
         tally.check(NAME, 'ranking: every customer\'s 12-month revenue includes the invoices '
                     'written while it ran (no lost update)', not wrong, str(wrong[:3]))
-    if any('escalation' in xmlid or 'sla' in xmlid for xmlid in crons):
-        doubled = cluster.query("""
-            SELECT r.number, count(*) FROM crm_request r
-              JOIN mail_message m ON m.model = 'crm.request' AND m.res_id = r.id
-             WHERE r.is_escalated AND m.body ILIKE '%%escalat%%'
-             GROUP BY r.number HAVING count(*) > 1""")
-        tally.check(NAME, 'escalation: no request escalated twice', not doubled,
-                    str(doubled[:3]))
+    if overdue:
+        escalations = cluster.query("""
+            SELECT r.number, r.is_escalated,
+                   (SELECT count(*) FROM mail_message m WHERE m.model = 'crm.request'
+                       AND m.res_id = r.id AND m.body LIKE %s),
+                   (SELECT count(*) FROM mail_activity a WHERE a.res_model = 'crm.request'
+                       AND a.res_id = r.id)
+              FROM crm_request r WHERE r.id IN %s""", ['%Escalated:%', tuple(overdue)])
+        # no responsible, no follow-up activity: at most one, never two
+        wrong = [row for row in escalations if not (row[1] and row[2] == 1 and row[3] <= 1)]
+        tally.check(NAME, 'escalation: each overdue request escalated exactly once (one note, '
+                    'at most one follow-up activity)', not wrong, str(wrong[:3]))
     tally.note('%d crons triggered twice at once by 2 admins while %d writers confirmed and '
                'invoiced %d orders in %.0f s' % (
                    len(crons), writers, writers * per_writer, seconds))
