@@ -79,6 +79,7 @@
         "demo/res_partner_demo.xml",
 
         # -- requests
+        "demo/crm_request_demo.xml",
 
         # -- attribution
 
