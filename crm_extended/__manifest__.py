@@ -43,6 +43,7 @@
         "views/account_invoice_views.xml",
         "views/utm_campaign_views.xml",
         "views/crm_campaign_report_views.xml",
+        "data/crm_extended_attribution_data.xml",
         "security/crm_campaign_report_security.xml",
 
         # -- profitability
@@ -59,6 +60,7 @@
         "views/crm_segment_views.xml",
         "views/mail_mass_mailing_views.xml",
         "data/crm_segment_data.xml",
+        "report/crm_retention_report_views.xml",
 
         # -- portal
         "security/portal_security.xml",
@@ -82,6 +84,7 @@
         "demo/crm_request_demo.xml",
 
         # -- attribution
+        "demo/utm_campaign_demo.xml",
 
         # -- profitability
 

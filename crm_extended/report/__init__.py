@@ -11,6 +11,7 @@ from . import account_invoice_report
 from . import crm_profitability_report
 
 # -- segments
+from . import crm_retention_report
 
 # -- portal
 from . import report_partner_statement

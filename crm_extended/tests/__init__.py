@@ -14,6 +14,8 @@ from . import test_request_documents
 from . import test_attribution_propagation
 from . import test_attribution_results
 from . import test_attribution_report
+from . import test_attribution_mailing
+from . import test_attribution_overhead
 
 # -- profitability
 from . import test_invoice_margin
@@ -25,10 +27,13 @@ from . import test_interest_subscription
 from . import test_segment_criteria
 from . import test_segment_mailing_list
 from . import test_segment_rfm
+from . import test_segment_retention
 
 # -- portal
 from . import test_portal_guard
+from . import test_portal_interests
 from . import test_portal_pages
+from . import test_portal_requests
 from . import test_portal_statement
 
 # -- sales force automation

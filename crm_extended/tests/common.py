@@ -262,8 +262,8 @@ class PortalCase(CrmRequestCase):
 class PortalHttpCase(PortalCase):
     """PortalCase over real HTTP. Odoo 11's HttpCase serves requests on the registry's test
     cursor, so the class-level fixtures are created on that cursor and 'committed' to its
-    savepoint; each request then rolls back only to there. Requests release savepoints, so
-    tests cannot be isolated by savepoints: each test rolls back to the last commit."""
+    savepoint; each request then rolls back only to there, and each test to where it
+    started."""
 
     @classmethod
     def setUpClass(cls):
@@ -285,6 +285,11 @@ class PortalHttpCase(PortalCase):
         cls.registry.leave_test_mode()
 
     def setUp(self):
+        # Each test in its own savepoint, taken *before* the cursor's own savepoint that the
+        # requests release and roll back to, so that it survives them.
+        self.cr.execute("RELEASE SAVEPOINT test_cursor")
+        self.cr.execute("SAVEPOINT portal_http_test")
+        self.cr.execute("SAVEPOINT test_cursor")
         self.session = odoo.http.root.session_store.new()
         self.session.db = get_db_name()
         odoo.http.root.session_store.save(self.session)
@@ -292,7 +297,9 @@ class PortalHttpCase(PortalCase):
         self.opener.cookies["session_id"] = self.session.sid
 
     def tearDown(self):
-        self.cr.rollback()
+        self.cr.execute("ROLLBACK TO SAVEPOINT portal_http_test")
+        self.cr.execute("RELEASE SAVEPOINT portal_http_test")
+        self.cr.execute("SAVEPOINT test_cursor")
         self.env.clear()
         self.registry.clear_caches()
 
@@ -306,6 +313,24 @@ class PortalHttpCase(PortalCase):
             response = self.opener.get(url, timeout=timeout, allow_redirects=allow_redirects)
         self.env.cache.invalidate()
         return response
+
+    def count_page_queries(self, url):
+        """The SQL queries the server runs to answer ``url`` (on the shared test cursor)."""
+        queries = []
+        cursor_class = type(self.cr)
+        execute = cursor_class.execute
+
+        def counting_execute(cr, *args, **kwargs):
+            queries.append(args[0])
+            return execute(cr, *args, **kwargs)
+        self.cr.commit()
+        cursor_class.execute = counting_execute
+        try:
+            response = self.url_open(url)
+        finally:
+            cursor_class.execute = execute
+        self.assertEqual(response.status_code, 200)
+        return len(queries)
 
     def authenticate(self, login, password):
         self.cr.commit()

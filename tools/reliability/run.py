@@ -15,12 +15,14 @@ import traceback
 
 import bad_input
 import concurrency
+import crons
 import faults
 import lifecycle
+import portal
 from harness import ROOT, Cluster, Config, Server, SuiteError, Tally, tool
 
-SCENARIOS = [('concurrency', concurrency.run), ('faults', faults.run),
-             ('bad_input', bad_input.run)]
+SCENARIOS = [('concurrency', concurrency.run), ('crons', crons.run), ('faults', faults.run),
+             ('bad_input', bad_input.run), ('portal', portal.run)]
 RESULTS = os.path.join(ROOT, 'docs', 'RELIABILITY.md')
 BEGIN, END = '<!-- results: written by make test-reliability -->', '<!-- /results -->'
 
