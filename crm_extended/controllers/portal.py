@@ -337,8 +337,8 @@ class CrmExtendedPortal(CustomerPortal):
                 raise ValidationError(_("Files of this type cannot be attached: %s") % name)
             content = upload.read(ATTACHMENT_MAX_SIZE + 1)
             if len(content) > ATTACHMENT_MAX_SIZE:
-                raise ValidationError(_("%s is larger than %d MB.") % (
-                    name, ATTACHMENT_MAX_SIZE // (1024 * 1024)))
+                raise ValidationError(_("%(name)s is larger than %(size)d MB.") % {
+                    "name": name, "size": ATTACHMENT_MAX_SIZE // (1024 * 1024)})
             attachments.append((name, content))
         return attachments
 

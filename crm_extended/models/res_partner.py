@@ -225,13 +225,16 @@ class ResPartner(models.Model):
         for key, _label, first, last in STATEMENT_AGING_BUCKETS:
             bounds = ["%s - COALESCE({aml}.date_maturity, {aml}.date) " + op
                       for op, bound in ((">= %s", first), ("<= %s", last)) if bound is not None]
-            aging_columns.append("COALESCE(SUM({aml}.amount_residual) FILTER (WHERE %s), 0) AS \"%s\""
-                                 % (" AND ".join(bounds), key))
+            aging_columns.append(
+                'COALESCE(SUM({aml}.amount_residual) FILTER (WHERE %s), 0) AS "%s"'
+                % (" AND ".join(bounds), key))
             aging_params += [param for bound in (first, last) if bound is not None
                              for param in (today, bound)]
         self.env.cr.execute("""
-            SELECT COALESCE(SUM({aml}.balance) FILTER (WHERE {aml}.date < %s), 0) AS opening_balance,
-                   COALESCE(SUM({aml}.balance) FILTER (WHERE {aml}.date <= %s), 0) AS closing_balance,
+            SELECT COALESCE(SUM({aml}.balance) FILTER (WHERE {aml}.date < %s), 0)
+                       AS opening_balance,
+                   COALESCE(SUM({aml}.balance) FILTER (WHERE {aml}.date <= %s), 0)
+                       AS closing_balance,
                    COUNT(DISTINCT {aml}.move_id) FILTER (WHERE {aml}.date BETWEEN %s AND %s)
                        AS line_count,
                    COALESCE(SUM({aml}.amount_residual), 0) AS balance_due,
