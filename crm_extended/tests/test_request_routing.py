@@ -1,4 +1,4 @@
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from odoo import fields
 from odoo.exceptions import ValidationError
@@ -130,8 +130,12 @@ class TestRequestSla(CrmRequestCase):
         self.type_help.auto_due_days = 3
         request = self.create_request()
         deadline = fields.Datetime.from_string(request.date_deadline)
-        self.assertLess(deadline.weekday(), 5)
-        self.assertGreater((deadline - datetime.utcnow()).days, 2)
+        expected, working_days = datetime.utcnow().date(), 0
+        while working_days < 3:
+            expected += timedelta(days=1)
+            working_days += expected.weekday() < 5
+        self.assertEqual(deadline.date(), expected)
+        self.assertEqual(deadline.hour, 17)
         self.type_help.auto_due_days = 0
         self.assertFalse(self.create_request().date_deadline)
 
