@@ -85,6 +85,7 @@
         "demo/res_partner_demo.xml",
 
         # -- requests
+        "demo/crm_request_demo.xml",
 
         # -- attribution
         "demo/utm_campaign_demo.xml",
