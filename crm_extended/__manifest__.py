@@ -60,6 +60,7 @@
         "views/crm_segment_views.xml",
         "views/mail_mass_mailing_views.xml",
         "data/crm_segment_data.xml",
+        "report/crm_retention_report_views.xml",
 
         # -- portal
         "security/portal_security.xml",
@@ -71,6 +72,10 @@
         "views/crm_lead_views.xml",
         "views/res_config_settings_views.xml",
         "wizards/crm_mailing_list_add_views.xml",
+        "security/crm_sfa_security.xml",
+        "views/crm_sales_forecast_views.xml",
+        "report/crm_sales_forecast_report_views.xml",
+        "views/crm_partner_timeline_views.xml",
         # views/res_partner_views.xml: loaded once, in the profitability block
 
         # menus last: they point at the actions above
@@ -80,6 +85,7 @@
         "demo/res_partner_demo.xml",
 
         # -- requests
+        "demo/crm_request_demo.xml",
 
         # -- attribution
         "demo/utm_campaign_demo.xml",
@@ -91,6 +97,7 @@
         "demo/crm_segment_demo.xml",
 
         # -- portal
+        "demo/portal_demo.xml",
 
         # -- sales force automation
         "demo/crm_sfa_demo.xml",

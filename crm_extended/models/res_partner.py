@@ -225,13 +225,16 @@ class ResPartner(models.Model):
         for key, _label, first, last in STATEMENT_AGING_BUCKETS:
             bounds = ["%s - COALESCE({aml}.date_maturity, {aml}.date) " + op
                       for op, bound in ((">= %s", first), ("<= %s", last)) if bound is not None]
-            aging_columns.append("COALESCE(SUM({aml}.amount_residual) FILTER (WHERE %s), 0) AS \"%s\""
-                                 % (" AND ".join(bounds), key))
+            aging_columns.append(
+                'COALESCE(SUM({aml}.amount_residual) FILTER (WHERE %s), 0) AS "%s"'
+                % (" AND ".join(bounds), key))
             aging_params += [param for bound in (first, last) if bound is not None
                              for param in (today, bound)]
         self.env.cr.execute("""
-            SELECT COALESCE(SUM({aml}.balance) FILTER (WHERE {aml}.date < %s), 0) AS opening_balance,
-                   COALESCE(SUM({aml}.balance) FILTER (WHERE {aml}.date <= %s), 0) AS closing_balance,
+            SELECT COALESCE(SUM({aml}.balance) FILTER (WHERE {aml}.date < %s), 0)
+                       AS opening_balance,
+                   COALESCE(SUM({aml}.balance) FILTER (WHERE {aml}.date <= %s), 0)
+                       AS closing_balance,
                    COUNT(DISTINCT {aml}.move_id) FILTER (WHERE {aml}.date BETWEEN %s AND %s)
                        AS line_count,
                    COALESCE(SUM({aml}.amount_residual), 0) AS balance_due,
@@ -501,6 +504,28 @@ class ResPartner(models.Model):
             set(emails.values()) - {""})
         for partner in self:
             partner.mailing_list_ids = lists.get(emails[partner], no_list)
+
+    @api.multi
+    def _timeline_events(self, kinds=None, limit=80, offset=0):
+        """The customer's journey, newest first: dicts of crm.partner.timeline fields for the
+        commercial entity and all its contacts, in the same few queries however long the
+        history."""
+        self.ensure_one()
+        domain = [("commercial_partner_id", "=", self.commercial_partner_id.id)]
+        if kinds:
+            domain.append(("kind", "in", list(kinds)))
+        return self.env["crm.partner.timeline"].search_read(
+            domain, ["date", "kind", "name", "amount", "partner_id", "user_id", "res_model",
+                     "res_id"], offset=offset, limit=limit)
+
+    @api.multi
+    def action_open_timeline(self):
+        self.ensure_one()
+        action = self.env.ref("crm_extended.crm_partner_timeline_action").read()[0]
+        action["domain"] = [("commercial_partner_id", "=", self.commercial_partner_id.id)]
+        action["display_name"] = action["name"] = _("Journey of %s") % (
+            self.commercial_partner_id.display_name)
+        return action
 
     @api.multi
     def _mailing_contact_values(self):

@@ -27,6 +27,7 @@ from . import test_interest_subscription
 from . import test_segment_criteria
 from . import test_segment_mailing_list
 from . import test_segment_rfm
+from . import test_segment_retention
 
 # -- portal
 from . import test_portal_guard
@@ -39,3 +40,5 @@ from . import test_portal_statement
 from . import test_sfa_customer_profile
 from . import test_sfa_opportunity
 from . import test_sfa_lead_conversion
+from . import test_sfa_forecast
+from . import test_sfa_timeline

@@ -274,9 +274,17 @@ class PortalHttpCase(PortalCase):
         except Exception:
             registry.leave_test_mode()
             raise
-        cls.cr.commit()
+        cls.share_with_http()
         # the HTTP thread acquires the cursor for each request
         cls.cr.release()
+
+    @classmethod
+    def share_with_http(cls):
+        """Move the test cursor's savepoint past what the test wrote, so that the requests,
+        which roll back to it when they end, keep it (what TestCursor.commit does; the
+        transaction itself is never committed)."""
+        cls.cr.execute("RELEASE SAVEPOINT test_cursor")
+        cls.cr.execute("SAVEPOINT test_cursor")
 
     @classmethod
     def tearDownClass(cls):
@@ -285,6 +293,8 @@ class PortalHttpCase(PortalCase):
         cls.registry.leave_test_mode()
 
     def setUp(self):
+        # not SavepointCase's savepoint: the requests would release it
+        super(SavepointCase, self).setUp()
         # Each test in its own savepoint, taken *before* the cursor's own savepoint that the
         # requests release and roll back to, so that it survives them.
         self.cr.execute("RELEASE SAVEPOINT test_cursor")
@@ -297,6 +307,7 @@ class PortalHttpCase(PortalCase):
         self.opener.cookies["session_id"] = self.session.sid
 
     def tearDown(self):
+        super(SavepointCase, self).tearDown()
         self.cr.execute("ROLLBACK TO SAVEPOINT portal_http_test")
         self.cr.execute("RELEASE SAVEPOINT portal_http_test")
         self.cr.execute("SAVEPOINT test_cursor")
@@ -304,7 +315,7 @@ class PortalHttpCase(PortalCase):
         self.registry.clear_caches()
 
     def url_open(self, url, data=None, files=None, timeout=30, allow_redirects=True):
-        self.cr.commit()
+        self.share_with_http()
         url = "http://%s:%s%s" % (HOST, PORT, url)
         if data is not None or files is not None:
             response = self.opener.post(url, data=data, files=files, timeout=timeout,
@@ -323,7 +334,7 @@ class PortalHttpCase(PortalCase):
         def counting_execute(cr, *args, **kwargs):
             queries.append(args[0])
             return execute(cr, *args, **kwargs)
-        self.cr.commit()
+        self.share_with_http()
         cursor_class.execute = counting_execute
         try:
             response = self.url_open(url)
@@ -333,7 +344,7 @@ class PortalHttpCase(PortalCase):
         return len(queries)
 
     def authenticate(self, login, password):
-        self.cr.commit()
+        self.share_with_http()
         uid = self.registry["res.users"].authenticate(get_db_name(), login, password, None)
         env = odoo.api.Environment(self.cr, uid, {})
         session = self.session

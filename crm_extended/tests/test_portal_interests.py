@@ -9,7 +9,7 @@ class TestPortalInterests(PortalHttpCase):
         areas = cls.env["crm.interest.area"]
         cls.area_public = areas.create({"name": "Ergonomic furniture", "is_public": True})
         cls.area_private = areas.create({"name": "Key accounts only", "is_public": False})
-        cls.cr.commit()
+        cls.share_with_http()
 
     def change(self, area, action):
         return self.url_open("/my/interests/%d/%s" % (area.id, action),

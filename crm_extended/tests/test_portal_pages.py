@@ -11,7 +11,7 @@ class TestPortalPages(PortalHttpCase):
         cls.order = cls.create_order(cls.customer, [(cls.product, 1, None)])
         cls.other_invoice = cls.create_invoice(cls.other_customer, [(cls.product, 7, 111.0)])
         cls.other_order = cls.create_order(cls.other_customer, [(cls.product, 3, 123.0)])
-        cls.cr.commit()
+        cls.share_with_http()
 
     def login(self, user):
         self.authenticate(user.login, user.login)

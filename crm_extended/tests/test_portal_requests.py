@@ -68,7 +68,7 @@ class TestPortalRequestPages(PortalRequestFixtures, PortalHttpCase):
         cls.create_portal_requests()
         cls.order = cls.create_order(cls.customer, [(cls.product, 1, None)])
         cls.other_order = cls.create_order(cls.other_customer, [(cls.service, 2, None)])
-        cls.cr.commit()
+        cls.share_with_http()
 
     def login(self, user):
         self.authenticate(user.login, user.login)
