@@ -13,7 +13,7 @@ async function openBrowser() {
 }
 
 async function login(browser, loginName, password, lang) {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+  const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
   const page = await context.newPage();
   // Generous: CI machines are shared and the first page compiles the assets.
   page.setDefaultTimeout(90000);
@@ -85,4 +85,24 @@ async function screenshot(page, name) {
   await page.screenshot({ path: path.join(process.env.SCREENSHOTS || ".", `${name}.png`) });
 }
 
-module.exports = { BASE_URL, openBrowser, login, rpc, recordId, refId, openForm, idle, screenshot };
+// Runs one scenario in its own browser; on failure the last page is kept as a screenshot
+// (failure-<name>.png) next to the others, which is what one looks at first.
+async function withBrowser(name, scenario) {
+  const browser = await openBrowser();
+  try {
+    await scenario(browser);
+  } catch (error) {
+    for (const context of browser.contexts()) {
+      for (const page of context.pages()) {
+        await page.screenshot({
+          path: path.join(process.env.SCREENSHOTS || ".", `failure-${name}.png`),
+        }).catch(() => {});
+      }
+    }
+    throw error;
+  } finally {
+    await browser.close();
+  }
+}
+
+module.exports = { BASE_URL, openBrowser, login, rpc, recordId, refId, openForm, idle, screenshot, withBrowser };

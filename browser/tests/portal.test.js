@@ -3,7 +3,7 @@
 // another customer's request by editing the URL.
 const test = require("node:test");
 const assert = require("node:assert");
-const { BASE_URL, openBrowser, login, rpc, refId, screenshot } = require("../lib");
+const { BASE_URL, login, rpc, refId, screenshot, withBrowser } = require("../lib");
 
 const LABELS = {
   en: { requests: "Requests", statement: "Account Statement", subscribed: "You are subscribed." },
@@ -26,59 +26,54 @@ async function foreignRequest(browser) {
 }
 
 for (const lang of ["en", "es"]) {
-  test(`a portal customer files and follows a request (${lang})`, async () => {
-    const browser = await openBrowser();
-    try {
-      const other = await foreignRequest(browser);
-      const page = await login(browser, "camila", "portal",
-        lang === "es" ? "es_ES" : "en_US");
-      const text = LABELS[lang];
+  test(`a portal customer files and follows a request (${lang})`, () => withBrowser(`portal-${lang}`, async (browser) => {
+    const other = await foreignRequest(browser);
+    const page = await login(browser, "camila", "portal",
+      lang === "es" ? "es_ES" : "en_US");
+    const text = LABELS[lang];
 
-      await page.goto(`${BASE_URL}/my/home`);
-      const home = await page.textContent(".o_portal_docs");
-      assert.ok(home.includes(text.requests) && home.includes(text.statement), home);
-      await screenshot(page, `portal_home_${lang}`);
+    await page.goto(`${BASE_URL}/my/home`);
+    const home = await page.textContent(".o_portal_docs");
+    assert.ok(home.includes(text.requests) && home.includes(text.statement), home);
+    await screenshot(page, `portal_home_${lang}`);
 
-      const subject = `Scratched shelf delivered (${lang} ${Date.now()})`;
-      await page.goto(`${BASE_URL}/my/requests/new`);
-      await page.selectOption("select[name=request_type_id]", { index: 1 });
-      await page.fill("input[name=name]", subject);
-      await page.fill("textarea[name=description]", "The top shelf arrived <b>scratched</b>.");
-      await page.setInputFiles("input[name=attachments]", {
-        name: "shelf.txt", mimeType: "text/plain", buffer: Buffer.from("photo placeholder"),
-      });
-      await Promise.all([page.waitForNavigation(), page.click(".o_portal_request_form button[type=submit]")]);
-      assert.match(page.url(), /\/my\/requests\/\d+/);
-      const body = await page.textContent("body");
-      assert.ok(body.includes(subject), "the new request is shown");
-      assert.match(body, /REQ\/\d{4}\/\d+|[A-Z]+\/\d{4}\/\d+/, "with its case number");
-      assert.ok(body.includes("<b>scratched</b>") || !(await page.$("b:text('scratched')")),
-        "markup typed by the customer is shown escaped");
-      assert.ok(body.includes("shelf.txt"), "the attachment is listed");
-      await screenshot(page, `portal_request_${lang}`);
+    const subject = `Scratched shelf delivered (${lang} ${Date.now()})`;
+    await page.goto(`${BASE_URL}/my/requests/new`);
+    await page.selectOption("select[name=request_type_id]", { index: 1 });
+    await page.fill("input[name=name]", subject);
+    await page.fill("textarea[name=description]", "The top shelf arrived <b>scratched</b>.");
+    await page.setInputFiles("input[name=attachments]", {
+      name: "shelf.txt", mimeType: "text/plain", buffer: Buffer.from("photo placeholder"),
+    });
+    await Promise.all([page.waitForNavigation(), page.click(".o_portal_request_form button[type=submit]")]);
+    assert.match(page.url(), /\/my\/requests\/\d+/);
+    const body = await page.textContent("body");
+    assert.ok(body.includes(subject), "the new request is shown");
+    assert.match(body, /REQ\/\d{4}\/\d+|[A-Z]+\/\d{4}\/\d+/, "with its case number");
+    assert.ok(body.includes("<b>scratched</b>") || !(await page.$("b:text('scratched')")),
+      "markup typed by the customer is shown escaped");
+    assert.ok(body.includes("shelf.txt"), "the attachment is listed");
+    await screenshot(page, `portal_request_${lang}`);
 
-      await page.fill("textarea[name=message]", "Photos follow by post.");
-      await Promise.all([page.waitForNavigation(), page.click("textarea[name=message] >> xpath=ancestor::form//button[@type='submit']")]);
-      assert.ok((await page.textContent("body")).includes("Photos follow by post."));
+    await page.fill("textarea[name=message]", "Photos follow by post.");
+    await Promise.all([page.waitForNavigation(), page.click("textarea[name=message] >> xpath=ancestor::form//button[@type='submit']")]);
+    assert.ok((await page.textContent("body")).includes("Photos follow by post."));
 
-      await page.goto(`${BASE_URL}/my/statement`);
-      assert.ok(await page.$(".o_statement_aging"), "the statement shows the aging buckets");
-      await screenshot(page, `portal_statement_${lang}`);
+    await page.goto(`${BASE_URL}/my/statement`);
+    assert.ok(await page.$(".o_statement_aging"), "the statement shows the aging buckets");
+    await screenshot(page, `portal_statement_${lang}`);
 
-      await page.goto(`${BASE_URL}/my/interests`);
-      const subscribe = await page.$(".o_interest_subscribe");
-      assert.ok(subscribe, "there is a public interest area to subscribe to");
-      await Promise.all([page.waitForNavigation(), subscribe.click()]);
-      assert.ok((await page.textContent("body")).includes(text.subscribed));
+    await page.goto(`${BASE_URL}/my/interests`);
+    const subscribe = await page.$(".o_interest_subscribe");
+    assert.ok(subscribe, "there is a public interest area to subscribe to");
+    await Promise.all([page.waitForNavigation(), subscribe.click()]);
+    assert.ok((await page.textContent("body")).includes(text.subscribed));
 
-      const response = await page.goto(`${BASE_URL}/my/requests/${other.id}`);
-      const leaked = await page.textContent("body");
-      assert.ok(response.status() >= 400 || !page.url().includes(`/my/requests/${other.id}`),
-        `another company's request answers ${response.status()} at ${page.url()}`);
-      assert.ok(!leaked.includes(other.number) && !leaked.includes(other.name),
-        "nothing of the other customer's request is shown");
-    } finally {
-      await browser.close();
-    }
-  });
+    const response = await page.goto(`${BASE_URL}/my/requests/${other.id}`);
+    const leaked = await page.textContent("body");
+    assert.ok(response.status() >= 400 || !page.url().includes(`/my/requests/${other.id}`),
+      `another company's request answers ${response.status()} at ${page.url()}`);
+    assert.ok(!leaked.includes(other.number) && !leaked.includes(other.name),
+      "nothing of the other customer's request is shown");
+  }));
 }
