@@ -72,6 +72,9 @@
         "views/crm_lead_views.xml",
         "views/res_config_settings_views.xml",
         "wizards/crm_mailing_list_add_views.xml",
+        "security/crm_sfa_security.xml",
+        "views/crm_sales_forecast_views.xml",
+        "report/crm_sales_forecast_report_views.xml",
         # views/res_partner_views.xml: loaded once, in the profitability block
 
         # menus last: they point at the actions above

@@ -31,3 +31,5 @@ from . import crm_lead
 from . import mail_activity
 from . import mail_mass_mailing_contact
 from . import res_config_settings
+from . import crm_sales_forecast
+from . import crm_sales_forecast_line

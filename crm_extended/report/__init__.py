@@ -17,3 +17,4 @@ from . import crm_retention_report
 from . import report_partner_statement
 
 # -- sales force automation
+from . import crm_sales_forecast_report
