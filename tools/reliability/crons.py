@@ -31,7 +31,7 @@ def trigger_concurrently(cfg, cron_ids, rounds):
                 except xmlrpc.client.Fault as fault:
                     errors.append('cron %d: %s' % (cron, fault_kind(fault)))
 
-    threads = [threading.Thread(target=presser) for _n in range(2)]
+    threads = [threading.Thread(target=presser, daemon=True) for _n in range(2)]
     for thread in threads:
         thread.start()
     return threads, errors
