@@ -66,6 +66,7 @@ def timeline(env):
     customer = _busiest_customer(env)
     total = _top_up(env, customer)
     counts = []
+    customer._timeline_events(limit=80)         # warm the caches of the access rules
     for offset in (0, total - 80):
         start = env.cr.sql_log_count
         customer._timeline_events(limit=80, offset=offset)
