@@ -53,7 +53,7 @@ def parse_args():
                         help='upgrade the database of the last run if it has crm_extended '
                              'instead of creating it anew (faster iterations)')
     parser.add_argument('--only', default='', help='comma-separated scenarios to run')
-    parser.add_argument('--timeout', type=int, default=2400, help='whole suite, seconds')
+    parser.add_argument('--timeout', type=int, default=2400, help='whole suite, seconds (40 min)')
     parser.add_argument('--keep', action='store_true',
                         help='leave the cluster running afterwards (the server always stops)')
     parser.add_argument('--no-write', action='store_true', help='do not update ' + RESULTS)
