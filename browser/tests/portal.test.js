@@ -57,7 +57,8 @@ for (const lang of ["en", "es"]) {
 
     await page.fill("textarea[name=message]", "Photos follow by post.");
     await Promise.all([page.waitForNavigation(), page.click("textarea[name=message] >> xpath=ancestor::form//button[@type='submit']")]);
-    assert.ok((await page.textContent("body")).includes("Photos follow by post."));
+    // The portal chatter renders the thread in the page's own script.
+  await page.waitForSelector(".o_portal_chatter :text('Photos follow by post.')");
 
     await page.goto(`${BASE_URL}/my/statement`);
     assert.ok(await page.$(".o_statement_aging"), "the statement shows the aging buckets");
