@@ -49,6 +49,8 @@
         "data/ir_cron_data.xml",
         "views/crm_customer_group_views.xml",
         "views/crm_profitability_report_views.xml",
+        "report/crm_profitability_templates.xml",
+        "views/crm_profitability_print_views.xml",
         "views/res_partner_views.xml",
 
         # -- segments
@@ -78,6 +80,7 @@
         # -- attribution
 
         # -- profitability
+        "demo/crm_profitability_demo.xml",
 
         # -- segments
         "demo/crm_interest_demo.xml",
