@@ -30,6 +30,7 @@
         "data/mail_template_data.xml",
         "data/crm_request_stage_data.xml",
         "data/crm_request_type_data.xml",
+        # data/ir_cron_data.xml (escalation cron): shared, loaded in the profitability block
         "views/crm_request_views.xml",
         "views/crm_request_type_views.xml",
         "views/crm_request_category_views.xml",
@@ -42,6 +43,7 @@
         "views/account_invoice_views.xml",
         "views/utm_campaign_views.xml",
         "views/crm_campaign_report_views.xml",
+        "data/crm_extended_attribution_data.xml",
         "security/crm_campaign_report_security.xml",
 
         # -- profitability
@@ -60,6 +62,7 @@
         "views/crm_segment_views.xml",
         "views/mail_mass_mailing_views.xml",
         "data/crm_segment_data.xml",
+        "report/crm_retention_report_views.xml",
 
         # -- portal
         "security/portal_security.xml",
@@ -67,6 +70,13 @@
         "views/portal_templates.xml",
 
         # -- sales force automation
+        "data/crm_stage_data.xml",
+        "views/crm_lead_views.xml",
+        "views/res_config_settings_views.xml",
+        "wizards/crm_mailing_list_add_views.xml",
+        "security/crm_sfa_security.xml",
+        "views/crm_sales_forecast_views.xml",
+        "report/crm_sales_forecast_report_views.xml",
         # views/res_partner_views.xml: loaded once, in the profitability block
 
         # menus last: they point at the actions above
@@ -78,6 +88,7 @@
         # -- requests
 
         # -- attribution
+        "demo/utm_campaign_demo.xml",
 
         # -- profitability
         "demo/crm_profitability_demo.xml",
@@ -87,6 +98,7 @@
         "demo/crm_segment_demo.xml",
 
         # -- portal
+        "demo/portal_demo.xml",
 
         # -- sales force automation
         "demo/crm_sfa_demo.xml",

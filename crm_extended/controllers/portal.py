@@ -1,10 +1,29 @@
-from odoo import _, fields, http
-from odoo.exceptions import AccessError, ValidationError
-from odoo.http import request
+import os
 
-from odoo.addons.portal.controllers.portal import CustomerPortal, pager as portal_pager
+from werkzeug.exceptions import NotFound
+
+from odoo import _, fields, http
+from odoo.exceptions import AccessError, MissingError, ValidationError
+from odoo.http import request
+from odoo.osv import expression
+from odoo.tools import consteq, plaintext2html
+
+from odoo.addons.portal.controllers.portal import (
+    CustomerPortal, get_records_pager, pager as portal_pager,
+)
 
 from ..models.res_partner import PORTAL_ADDRESS_FIELDS, PORTAL_ADDRESS_TYPES
+
+
+# Limits of what a portal user may attach to a request or a reply.
+ATTACHMENT_MAX_SIZE = 10 * 1024 * 1024
+ATTACHMENT_MAX_COUNT = 5
+ATTACHMENT_FORBIDDEN_EXTENSIONS = {
+    ".exe", ".com", ".bat", ".cmd", ".msi", ".scr", ".js", ".vbs", ".jar", ".ps1", ".sh",
+    ".html", ".htm", ".svg", ".php", ".dll",
+}
+SUBJECT_MAX_LENGTH = 255
+DESCRIPTION_MAX_LENGTH = 20000
 
 
 class CrmExtendedPortal(CustomerPortal):
@@ -15,6 +34,8 @@ class CrmExtendedPortal(CustomerPortal):
         values = super()._prepare_portal_layout_values()
         values["statement_open_count"] = request.env["account.invoice"].search_count(
             self._statement_open_items_domain())
+        values["request_count"] = request.env["crm.request"].search_count(
+            self._requests_domain())
         return values
 
     def _statement_open_items_domain(self):
@@ -130,3 +151,316 @@ class CrmExtendedPortal(CustomerPortal):
         for key, model in (("country_id", "res.country"), ("state_id", "res.country.state")):
             if key in address and not request.env[model].sudo().browse(address[key]).exists():
                 raise ValidationError(_("Unknown country or state."))
+
+    # ------------------------------------------------------------------
+    # Requests
+    # ------------------------------------------------------------------
+
+    def _requests_domain(self):
+        """The requests a portal user follows: the public ones filed for them and the ones
+        shared with their organisation (the record rules say the same)."""
+        partner = request.env.user.partner_id
+        return ["|", "&", ("confidentiality", "=", "public"), ("partner_id", "=", partner.id),
+                "&", ("confidentiality", "=", "partner"),
+                ("commercial_partner_id", "=", partner.commercial_partner_id.id)]
+
+    def _requests_searchbar(self):
+        sortings = {
+            "date": {"label": _("Newest"), "order": "create_date desc, id desc"},
+            "number": {"label": _("Case Number"), "order": "number desc"},
+            "stage": {"label": _("Status"), "order": "stage_id, id desc"},
+            "deadline": {"label": _("Deadline"), "order": "date_deadline, id desc"},
+        }
+        filters = {
+            "all": {"label": _("All"), "domain": []},
+            "open": {"label": _("Open"), "domain": [("state", "in", ["new", "open"])]},
+            "closed": {"label": _("Closed"), "domain": [("state", "in", ["done", "cancel"])]},
+        }
+        inputs = {
+            "all": {"input": "all", "label": _("Search in Number and Text")},
+            "number": {"input": "number", "label": _("Search in Case Number")},
+            "text": {"input": "text", "label": _("Search in Subject and Description")},
+        }
+        return sortings, filters, inputs
+
+    @staticmethod
+    def _requests_search_domain(search_in, search):
+        if not search:
+            return []
+        number = [("number", "ilike", search)]
+        text = ["|", ("name", "ilike", search), ("description", "ilike", search)]
+        return {"number": number, "text": text}.get(search_in, expression.OR([number, text]))
+
+    @http.route(["/my/requests", "/my/requests/page/<int:page>"], type="http", auth="user",
+                website=True)
+    def portal_my_requests(self, page=1, sortby=None, filterby=None, type_id=None,
+                           search=None, search_in="all", **kw):
+        Request = request.env["crm.request"]
+        sortings, filters, inputs = self._requests_searchbar()
+        sortby = sortby if sortby in sortings else "date"
+        filterby = filterby if filterby in filters else "all"
+        search_in = search_in if search_in in inputs else "all"
+        request_type = self._portal_request_types().filtered(
+            lambda rtype: str(rtype.id) == str(type_id))
+        domain = expression.AND([
+            self._requests_domain(), filters[filterby]["domain"],
+            self._requests_search_domain(search_in, search),
+            [("request_type_id", "=", request_type.id)] if request_type else [],
+        ])
+        url_args = {"sortby": sortby, "filterby": filterby, "search_in": search_in,
+                    "search": search, "type_id": request_type.id or None}
+        pager = portal_pager(url="/my/requests", url_args=url_args,
+                             total=Request.search_count(domain), page=page,
+                             step=self._items_per_page)
+        requests = Request.search(domain, order=sortings[sortby]["order"],
+                                  limit=self._items_per_page, offset=pager["offset"])
+        request.session["my_requests_history"] = requests.ids[:100]
+        values = self._prepare_portal_layout_values()
+        values.update({
+            # read as superuser once the user's own search has chosen the records: stages,
+            # types and responsibles are shown by name only
+            "requests": requests.sudo(),
+            "page_name": "request",
+            "pager": pager,
+            "default_url": "/my/requests",
+            "searchbar_sortings": sortings, "sortby": sortby,
+            "searchbar_filters": filters, "filterby": filterby,
+            "searchbar_inputs": inputs, "search_in": search_in, "search": search,
+            "request_types": self._portal_request_types(), "request_type": request_type,
+        })
+        return request.render("crm_extended.portal_my_requests", values)
+
+    def _request_check_access(self, request_id, access_token=None):
+        """The request as superuser once the user may read it: through their record rules,
+        or through the request's own access token. Internal requests are never shown."""
+        record = request.env["crm.request"].browse([request_id])
+        record_sudo = record.sudo().exists()
+        if not record_sudo or record_sudo.confidentiality == "internal":
+            raise MissingError(_("This request does not exist."))
+        try:
+            record.check_access_rights("read")
+            record.check_access_rule("read")
+        except AccessError:
+            if not (access_token and record_sudo.access_token
+                    and consteq(record_sudo.access_token, access_token)):
+                raise
+        return record_sudo
+
+    @http.route(["/my/requests/<int:request_id>"], type="http", auth="public", website=True)
+    def portal_my_request(self, request_id, access_token=None, **kw):
+        try:
+            request_sudo = self._request_check_access(request_id, access_token)
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        values = self._prepare_portal_layout_values() if not request.env.user._is_public() \
+            else {}
+        values.update(self._request_page_values(request_sudo, access_token, **kw))
+        return request.render("crm_extended.portal_my_request", values)
+
+    def _request_page_values(self, request_sudo, access_token, **kw):
+        user_partner = request.env.user.partner_id
+        order = request_sudo.sale_order_id
+        invoice = request_sudo.invoice_id
+        values = {
+            "page_name": "request",
+            "crm_request": request_sudo,
+            "access_token": access_token,
+            "no_breadcrumbs": bool(access_token),
+            "reply_error": kw.get("reply_error"),
+            # links only to documents the visitor may open themselves
+            "order_link": self._readable_by_user(order),
+            "invoice_link": self._readable_by_user(invoice),
+            "attachments": request.env["ir.attachment"].sudo().search([
+                ("res_model", "=", "crm.request"), ("res_id", "=", request_sudo.id)]),
+            "user_partner": user_partner,
+        }
+        history = request.session.get("my_requests_history", [])
+        values.update(get_records_pager(history, request_sudo))
+        return values
+
+    @staticmethod
+    def _readable_by_user(record_sudo):
+        """``record_sudo`` when the current user may read it themselves, else nothing."""
+        if not record_sudo:
+            return record_sudo
+        record = record_sudo.sudo(request.env.uid)
+        try:
+            record.check_access_rights("read")
+            record.check_access_rule("read")
+        except AccessError:
+            return record_sudo.browse()
+        return record_sudo
+
+    @http.route(["/my/requests/<int:request_id>/reply"], type="http", auth="user",
+                website=True, methods=["POST"])
+    def portal_my_request_reply(self, request_id, message="", access_token=None, **kw):
+        try:
+            request_sudo = self._request_check_access(request_id, access_token)
+        except (AccessError, MissingError):
+            raise NotFound()
+        url = "/my/requests/%d" % request_sudo.id
+        if access_token:
+            url += "?access_token=%s" % access_token
+        try:
+            attachments = self._portal_attachments()
+            if not message.strip() and not attachments:
+                raise ValidationError(_("Write a message or attach a file."))
+            if len(message) > DESCRIPTION_MAX_LENGTH:
+                raise ValidationError(_("The message is too long."))
+        except ValidationError as error:
+            values = self._prepare_portal_layout_values()
+            values.update(self._request_page_values(request_sudo, access_token,
+                                                    reply_error=error.name))
+            return request.render("crm_extended.portal_my_request", values)
+        # posted as superuser (portal users cannot create attachments on documents they
+        # only read) in the name of the portal user, as Odoo's token posts do
+        request_sudo.with_context(mail_create_nosubscribe=True).message_post(
+            body=plaintext2html(message), attachments=attachments,
+            author_id=request.env.user.partner_id.id,
+            message_type="comment", subtype="mt_comment")
+        return request.redirect(url + "#discussion")
+
+    def _portal_request_types(self):
+        """Types the portal user may file (their record rule keeps portal-visible ones)."""
+        return request.env["crm.request.type"].search([("portal_visible", "=", True)])
+
+    def _portal_attachments(self):
+        """The uploaded files as (name, content) pairs, or a ValidationError."""
+        files = [upload for upload in request.httprequest.files.getlist("attachments")
+                 if upload.filename]
+        if len(files) > ATTACHMENT_MAX_COUNT:
+            raise ValidationError(_("Attach at most %d files.") % ATTACHMENT_MAX_COUNT)
+        attachments = []
+        for upload in files:
+            name = os.path.basename(upload.filename)
+            if os.path.splitext(name)[1].lower() in ATTACHMENT_FORBIDDEN_EXTENSIONS:
+                raise ValidationError(_("Files of this type cannot be attached: %s") % name)
+            content = upload.read(ATTACHMENT_MAX_SIZE + 1)
+            if len(content) > ATTACHMENT_MAX_SIZE:
+                raise ValidationError(_("%(name)s is larger than %(size)d MB.") % {
+                    "name": name, "size": ATTACHMENT_MAX_SIZE // (1024 * 1024)})
+            attachments.append((name, content))
+        return attachments
+
+    @http.route(["/my/requests/new"], type="http", auth="user", website=True,
+                methods=["GET", "POST"])
+    def portal_my_request_new(self, **post):
+        values = self._prepare_portal_layout_values()
+        error, error_message = {}, []
+        if request.httprequest.method == "POST":
+            try:
+                attachments = self._portal_attachments()
+            except ValidationError as exc:
+                attachments = []
+                error["attachments"] = "error"
+                error_message.append(exc.name)
+            request_values, form_error, form_messages = self._request_form_validate(post)
+            error.update(form_error)
+            error_message += form_messages
+            if not error:
+                new_request = request.env["crm.request"].sudo().create(request_values)
+                if attachments:
+                    new_request.with_context(mail_create_nosubscribe=True).message_post(
+                        body=_("Attachments sent with the request"),
+                        attachments=attachments,
+                        author_id=request.env.user.partner_id.id,
+                        message_type="comment", subtype="mt_comment")
+                return request.redirect("/my/requests/%d?created=1" % new_request.id)
+        partner = request.env.user.partner_id
+        values.update({
+            "page_name": "request_new",
+            "error": error, "error_message": error_message, "post": post,
+            "request_types": self._portal_request_types(),
+            "orders": request.env["sale.order"].search(
+                [("partner_id", "child_of", partner.commercial_partner_id.id)],
+                limit=100, order="date_order desc"),
+            "invoices": request.env["account.invoice"].search(
+                [("commercial_partner_id", "=", partner.commercial_partner_id.id),
+                 ("type", "in", ["out_invoice", "out_refund"]),
+                 ("state", "in", ["open", "paid"])], limit=100, order="date_invoice desc"),
+            "products": request.env["sale.order.line"].search(
+                [("order_id.partner_id", "child_of", partner.commercial_partner_id.id)],
+                limit=500, order="id desc").sudo().mapped("product_id"),
+        })
+        return request.render("crm_extended.portal_my_request_new", values)
+
+    def _request_form_validate(self, data):
+        """Create values of a request filed on the portal, checked field by field against
+        what the user may see: (values, error, error messages)."""
+        error, messages = {}, []
+        partner = request.env.user.partner_id
+        commercial = partner.commercial_partner_id
+        subject = (data.get("name") or "").strip()
+        description = data.get("description") or ""
+        if not subject:
+            error["name"] = "missing"
+            messages.append(_("Please give your request a subject."))
+        elif len(subject) > SUBJECT_MAX_LENGTH:
+            error["name"] = "error"
+            messages.append(_("The subject may have at most %d characters.")
+                            % SUBJECT_MAX_LENGTH)
+        if len(description) > DESCRIPTION_MAX_LENGTH:
+            error["description"] = "error"
+            messages.append(_("The description may have at most %d characters.")
+                            % DESCRIPTION_MAX_LENGTH)
+        # each id is searched as the portal user: their record rules apply on top of the
+        # domain, so another customer's order or a type not filed from the portal is unknown
+        lookups = [
+            ("request_type_id", "crm.request.type", "id", [("portal_visible", "=", True)],
+             True, _("Please choose a type of request.")),
+            ("sale_order_id", "sale.order", "id", [("partner_id", "child_of", commercial.id)],
+             False, _("This order is not one of yours.")),
+            ("invoice_id", "account.invoice", "id", [
+                ("commercial_partner_id", "=", commercial.id), ("state", "in", ["open", "paid"])],
+             False, _("This invoice is not one of yours.")),
+            # a product the customer bought: portal users do not read the catalogue
+            ("product_id", "sale.order.line", "product_id", [
+                ("order_id.partner_id", "child_of", commercial.id)],
+             False, _("This product is not on any of your orders.")),
+        ]
+        values = {"name": subject, "description": description, "partner_id": partner.id,
+                  "company_id": request.env.user.company_id.id}
+        for key, model, id_field, domain, required, message in lookups:
+            raw = (data.get(key) or "").strip()
+            if not raw and not required:
+                continue
+            found = raw.isdigit() and request.env[model].search(
+                [(id_field, "=", int(raw))] + domain, limit=1)
+            if not found:
+                error[key] = "error"
+                messages.append(message)
+            else:
+                values[key] = int(raw)
+        return values, error, messages
+
+    # ------------------------------------------------------------------
+    # Interest areas
+    # ------------------------------------------------------------------
+
+    @http.route(["/my/interests"], type="http", auth="user", website=True)
+    def portal_my_interests(self, **kw):
+        partner = request.env.user.partner_id
+        areas = request.env["crm.interest.area"].search([("is_public", "=", True)])
+        subscriptions = request.env["crm.interest.subscription"].search([
+            ("partner_id", "=", partner.id), ("area_id", "in", areas.ids)],
+            order="subscribe_date desc, id desc")
+        values = self._prepare_portal_layout_values()
+        values.update({
+            "page_name": "interests",
+            "areas": areas,
+            "subscribed": subscriptions.filtered(
+                lambda sub: sub.state == "subscribed").mapped("area_id"),
+            "subscriptions": subscriptions,
+            "message": kw.get("message"),
+        })
+        return request.render("crm_extended.portal_my_interests", values)
+
+    @http.route(["/my/interests/<int:area_id>/<any(subscribe,opt_out):action>"], type="http",
+                auth="user", website=True, methods=["POST"])
+    def portal_my_interest_change(self, area_id, action, **kw):
+        area = request.env["crm.interest.area"].search(
+            [("id", "=", area_id), ("is_public", "=", True)])
+        if not area:
+            raise NotFound()
+        getattr(area, action)(request.env.user.partner_id, origin="portal")
+        return request.redirect("/my/interests?message=%s" % action)

@@ -27,3 +27,9 @@ from . import mail_mass_mailing
 
 # -- sales force automation
 from . import res_partner
+from . import crm_lead
+from . import mail_activity
+from . import mail_mass_mailing_contact
+from . import res_config_settings
+from . import crm_sales_forecast
+from . import crm_sales_forecast_line

@@ -1,6 +1,6 @@
 import re
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from odoo import _, api, fields, models
 from odoo.addons.crm.models.crm_stage import AVAILABLE_PRIORITIES
@@ -75,7 +75,11 @@ class CrmRequest(models.Model):
     sale_order_id = fields.Many2one("sale.order", index=True,
                                     ondelete="set null")
     invoice_id = fields.Many2one("account.invoice", index=True,
-                                 ondelete="set null")
+                                 ondelete="set null", domain=[("type", "=", "out_invoice")],
+                                 help="The customer invoice the request is about.")
+    refund_id = fields.Many2one("account.invoice", string="Credit Note", index=True,
+                                ondelete="set null", copy=False,
+                                domain=[("type", "=", "out_refund")])
     product_id = fields.Many2one("product.product")
     campaign_id = fields.Many2one("utm.campaign")
     company_id = fields.Many2one("res.company", required=True, index=True,
@@ -180,8 +184,9 @@ class CrmRequest(models.Model):
     def _prepare_create_values(self, vals):
         """Complete create values from the type (number, SLA deadline, confidentiality),
         the partner and the routing rules."""
-        # Type and company decide the rest: take their defaults (context included) now.
-        missing = [name for name in ("request_type_id", "company_id") if not vals.get(name)]
+        # These decide the rest: take their defaults (context included) now.
+        missing = [name for name in ("request_type_id", "company_id", "partner_id", "team_id",
+                                     "category_id", "partner_email") if not vals.get(name)]
         if missing:
             vals.update({name: value for name, value in self.default_get(missing).items()
                          if value})
@@ -344,3 +349,130 @@ class CrmRequest(models.Model):
             request._message_add_suggested_recipient(
                 recipients, partner=request.partner_id, reason=_("Customer"))
         return recipients
+
+    # ------------------------------------------------------------------ escalation
+
+    @api.model
+    def _cron_escalate(self):
+        """Scheduled action: escalate the overdue open requests once, then schedule the
+        reminders due before a deadline. Flags make a second run change nothing."""
+        now = fields.Datetime.now()
+        overdue = self.search([("date_deadline", "<", now), ("is_escalated", "=", False),
+                               ("state", "not in", CLOSED_STATES)])
+        for request in overdue:
+            request._escalate(now)
+        self._remind_before_deadline(now)
+        return True
+
+    def _escalate(self, now):
+        self.ensure_one()
+        values = {"is_escalated": True, "date_escalated": now}
+        leader = self.team_id.user_id
+        if self.request_type_id.escalate_to_leader and leader:
+            values["user_id"] = leader.id
+        self.write(values)
+        responsible = self.user_id or leader
+        self._schedule_follow_up(
+            responsible, _("Overdue request: act now"),
+            _("The deadline of request %s has passed.") % self.number)
+        self.message_post(
+            body=_("Escalated: the deadline %(deadline)s passed while the request was still "
+                   "open.") % {"deadline": self.date_deadline},
+            subtype="mail.mt_note", partner_ids=responsible.partner_id.ids)
+
+    @api.model
+    def _remind_before_deadline(self, now):
+        candidates = self.search([
+            ("request_type_id.remind_days_before", ">", 0), ("date_reminded", "=", False),
+            ("is_escalated", "=", False), ("state", "not in", CLOSED_STATES),
+            ("user_id", "!=", False), ("date_deadline", ">=", now)])
+        moment = fields.Datetime.from_string(now)
+        for request in candidates:
+            deadline = fields.Datetime.from_string(request.date_deadline)
+            if deadline - timedelta(days=request.request_type_id.remind_days_before) <= moment:
+                request._schedule_follow_up(
+                    request.user_id, _("Request due soon"),
+                    _("Request %(number)s is due on %(deadline)s.") % {
+                        "number": request.number, "deadline": request.date_deadline})
+                request.date_reminded = now
+
+    def _schedule_follow_up(self, user, summary, note):
+        if not user:
+            return
+        self.env["mail.activity"].create({
+            "res_model_id": self.env["ir.model"]._get_id(self._name),
+            "res_id": self.id,
+            "activity_type_id": self.env.ref("mail.mail_activity_data_todo").id,
+            "summary": summary,
+            "note": note,
+            "user_id": user.id,
+            "date_deadline": fields.Date.context_today(self),
+        })
+
+    # ------------------------------------------------------------------ documents
+
+    @api.multi
+    def action_create_document(self):
+        """Create the quotation, invoice or credit note the request's type allows,
+        prefilled from the request and linked both ways; open it."""
+        self.ensure_one()
+        document_type = self.request_type_id.document_type
+        if document_type in (False, "none"):
+            raise UserError(_("Requests of type %s do not produce documents.")
+                            % self.request_type_id.name)
+        if not self.partner_id:
+            raise UserError(_("Set the customer of request %s before creating a document.")
+                            % self.number)
+        link = {"quotation": "sale_order_id", "out_invoice": "invoice_id",
+                "out_refund": "refund_id"}[document_type]
+        if self[link]:
+            raise UserError(_("Request %(number)s is already linked to %(document)s.") % {
+                "number": self.number, "document": self[link].display_name})
+        if document_type == "quotation":
+            self.sale_order_id = self._create_quotation()
+            return self._document_action(self.sale_order_id, "sale.action_quotations")
+        self[link] = self._create_invoice(document_type)
+        action = ("account.action_invoice_tree1" if document_type == "out_invoice"
+                  else "account.action_invoice_out_refund")
+        return self._document_action(self[link], action)
+
+    def _create_quotation(self):
+        order = self.env["sale.order"].create({
+            "partner_id": self.partner_id.id,
+            "origin": self.number,
+            "campaign_id": self.campaign_id.id,
+        })
+        if self.product_id:
+            self.env["sale.order.line"].create({
+                "order_id": order.id, "product_id": self.product_id.id, "product_uom_qty": 1})
+        return order
+
+    def _create_invoice(self, invoice_type):
+        invoice = self.env["account.invoice"].with_context(type=invoice_type).create({
+            "partner_id": self.partner_id.id,
+            "type": invoice_type,
+            "origin": self.number,
+            "name": self.name,
+            "campaign_id": self.campaign_id.id,
+            "refund_invoice_id": self.invoice_id.id if invoice_type == "out_refund" else False,
+        })
+        if self.product_id:
+            line = self.env["account.invoice.line"].new({
+                "invoice_id": invoice.id, "product_id": self.product_id.id, "quantity": 1})
+            line._onchange_product_id()
+            self.env["account.invoice.line"].create(line._convert_to_write(line._cache))
+            invoice.compute_taxes()
+        return invoice
+
+    def _document_action(self, document, action_xmlid):
+        action = self.env.ref(action_xmlid).read()[0]
+        action.update(res_id=document.id, views=[(False, "form")], view_mode="form")
+        return action
+
+    @api.model
+    def _action_for_documents(self, domain, context):
+        """The requests of a partner, order or invoice (smart buttons), filing new ones
+        already linked through `context` defaults."""
+        action = self.env.ref("crm_extended.crm_request_action").read()[0]
+        action.update(domain=domain, context=dict(context, search_default_open=0))
+        return action

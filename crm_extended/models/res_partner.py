@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from odoo import _, api, fields, models
+from odoo import _, api, fields, models, tools
 from odoo.exceptions import AccessError, ValidationError
 
 PROFILE_DEPENDS = (
@@ -84,6 +84,28 @@ PORTAL_ADDRESS_FIELDS = ["type", "name", "email", "phone", "street", "street2", 
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
+
+    # -- requests
+    request_count = fields.Integer(compute="_compute_request_count", string="Requests",
+                                   groups="crm_extended.group_crm_extended_user",
+                                   help="Requests of the partner's commercial entity.")
+
+    def _compute_request_count(self):
+        commercial = self.mapped("commercial_partner_id")
+        data = self.env["crm.request"].read_group(
+            [("commercial_partner_id", "in", commercial.ids)],
+            ["commercial_partner_id"], ["commercial_partner_id"])
+        counts = {row["commercial_partner_id"][0]: row["commercial_partner_id_count"]
+                  for row in data}
+        for partner in self:
+            partner.request_count = counts.get(partner.commercial_partner_id.id, 0)
+
+    @api.multi
+    def action_view_requests(self):
+        self.ensure_one()
+        return self.env["crm.request"]._action_for_documents(
+            [("commercial_partner_id", "=", self.commercial_partner_id.id)],
+            {"default_partner_id": self.id})
 
     # -- portal
     def _portal_guarded(self):
@@ -203,13 +225,16 @@ class ResPartner(models.Model):
         for key, _label, first, last in STATEMENT_AGING_BUCKETS:
             bounds = ["%s - COALESCE({aml}.date_maturity, {aml}.date) " + op
                       for op, bound in ((">= %s", first), ("<= %s", last)) if bound is not None]
-            aging_columns.append("COALESCE(SUM({aml}.amount_residual) FILTER (WHERE %s), 0) AS \"%s\""
-                                 % (" AND ".join(bounds), key))
+            aging_columns.append(
+                'COALESCE(SUM({aml}.amount_residual) FILTER (WHERE %s), 0) AS "%s"'
+                % (" AND ".join(bounds), key))
             aging_params += [param for bound in (first, last) if bound is not None
                              for param in (today, bound)]
         self.env.cr.execute("""
-            SELECT COALESCE(SUM({aml}.balance) FILTER (WHERE {aml}.date < %s), 0) AS opening_balance,
-                   COALESCE(SUM({aml}.balance) FILTER (WHERE {aml}.date <= %s), 0) AS closing_balance,
+            SELECT COALESCE(SUM({aml}.balance) FILTER (WHERE {aml}.date < %s), 0)
+                       AS opening_balance,
+                   COALESCE(SUM({aml}.balance) FILTER (WHERE {aml}.date <= %s), 0)
+                       AS closing_balance,
                    COUNT(DISTINCT {aml}.move_id) FILTER (WHERE {aml}.date BETWEEN %s AND %s)
                        AS line_count,
                    COALESCE(SUM({aml}.amount_residual), 0) AS balance_due,
@@ -365,6 +390,19 @@ class ResPartner(models.Model):
     profile_missing = fields.Char(
         "Missing in Profile", compute="_compute_profile_completeness", store=True,
         help="Critical fields of the customer kind that are still missing.")
+    campaign_id = fields.Many2one(
+        "utm.campaign", "Acquisition Campaign", ondelete="set null",
+        help="Campaign of the lead this customer was converted from.")
+    medium_id = fields.Many2one(
+        "utm.medium", "Acquisition Medium", ondelete="set null",
+        help="Medium of the lead this customer was converted from.")
+    source_id = fields.Many2one(
+        "utm.source", "Acquisition Source", ondelete="set null",
+        help="Source of the lead this customer was converted from.")
+    mailing_list_ids = fields.Many2many(
+        "mail.mass_mailing.list", string="Contact Lists",
+        compute="_compute_mailing_list_ids",
+        help="Mailing lists holding a contact with the partner's email address.")
 
     @api.model
     def _auto_init(self):
@@ -456,6 +494,26 @@ class ResPartner(models.Model):
                         "partner": partner.display_name,
                         "kind": kinds.get(partner.customer_kind, ""),
                         "missing": ", ".join(missing)})
+
+    @api.depends("email")
+    def _compute_mailing_list_ids(self):
+        no_list = self.env["mail.mass_mailing.list"]
+        emails = {partner: (tools.email_split(partner.email) or [""])[0].lower()
+                  for partner in self}
+        lists = self.env["mail.mass_mailing.contact"]._lists_by_email(
+            set(emails.values()) - {""})
+        for partner in self:
+            partner.mailing_list_ids = lists.get(emails[partner], no_list)
+
+    @api.multi
+    def _mailing_contact_values(self):
+        return [{
+            "email": (tools.email_split(partner.email) or [False])[0],
+            "name": partner.name,
+            "company_name": partner.commercial_company_name or False,
+            "country_id": partner.country_id.id,
+            "label": partner.display_name,
+        } for partner in self]
 
     # -- segments
     rfm_recency = fields.Integer(

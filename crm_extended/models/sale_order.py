@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from odoo import api, fields, models
 
 # The user may change the attribution of a document while it is a draft; afterwards it
@@ -8,6 +10,27 @@ _DRAFT_EDITABLE = {"draft": [("readonly", False)], "sent": [("readonly", False)]
 
 class SaleOrder(models.Model):
     _inherit = "sale.order"
+
+    # -- requests
+    request_ids = fields.One2many("crm.request", "sale_order_id", string="Requests",
+                                  groups="crm_extended.group_crm_extended_user")
+    request_count = fields.Integer(compute="_compute_request_count", string="Requests",
+                                   groups="crm_extended.group_crm_extended_user")
+
+    def _compute_request_count(self):
+        data = self.env["crm.request"].read_group(
+            [("sale_order_id", "in", self.ids)], ["sale_order_id"], ["sale_order_id"])
+        counts = {row["sale_order_id"][0]: row["sale_order_id_count"] for row in data}
+        for order in self:
+            order.request_count = counts.get(order.id, 0)
+
+    @api.multi
+    def action_view_requests(self):
+        self.ensure_one()
+        return self.env["crm.request"]._action_for_documents(
+            [("sale_order_id", "=", self.id)],
+            {"default_sale_order_id": self.id, "default_partner_id": self.partner_id.id,
+             "default_campaign_id": self.campaign_id.id})
 
     # -- attribution
     campaign_id = fields.Many2one(track_visibility="onchange", readonly=True,
@@ -51,7 +74,44 @@ class SaleOrder(models.Model):
         lead_id = vals.get("opportunity_id") or self.env.context.get("default_opportunity_id")
         if lead_id:
             given.update(self._utm_values_from(self.env["crm.lead"].browse(lead_id), given))
+        partner_id = vals.get("partner_id") or self.env.context.get("default_partner_id")
+        if not given["campaign_id"] and partner_id:
+            mailing = self._last_touch_mailing(self.env["res.partner"].browse(partner_id),
+                                               vals.get("date_order"))
+            given.update(self._utm_values_from(mailing, given))
         return {name: value for name, value in given.items() if value and not vals.get(name)}
+
+    @api.model
+    def _last_touch_mailing(self, partner, date_order=None):
+        """The last mass mailing of a campaign sent to the customer (as a contact of its
+        company or as a subscriber with its email) within the attribution window before
+        the order; an empty recordset when the rule is off or nothing was sent."""
+        mailings = self.env["mail.mass_mailing"]
+        days = self.env["res.config.settings"]._mailing_attribution_days()
+        if not days:
+            return mailings
+        until = fields.Datetime.from_string(date_order or fields.Datetime.now())
+        # statistics are marketing's records: read them for the salesperson, only to pick
+        # the mailing whose campaign the order gets
+        self.env.cr.execute("""
+            SELECT s.mass_mailing_id
+              FROM mail_mail_statistics s
+              JOIN mail_mass_mailing m ON m.id = s.mass_mailing_id
+         LEFT JOIN mail_mass_mailing_contact c
+                ON s.model = 'mail.mass_mailing.contact' AND c.id = s.res_id
+             WHERE m.campaign_id IS NOT NULL
+               AND s.sent > %(since)s AND s.sent <= %(until)s
+               AND ((s.model = 'res.partner' AND s.res_id IN (
+                        SELECT id FROM res_partner WHERE commercial_partner_id = %(company)s))
+                    OR (%(email)s IS NOT NULL AND lower(c.email) = %(email)s))
+          ORDER BY s.sent DESC, s.id DESC
+             LIMIT 1""", {
+            "since": until - timedelta(days=days), "until": until,
+            "company": partner.commercial_partner_id.id,
+            "email": (partner.email or "").strip().lower() or None,
+        })
+        row = self.env.cr.fetchone()
+        return mailings.sudo().browse(row[0]) if row else mailings
 
     @api.multi
     def _prepare_invoice(self):

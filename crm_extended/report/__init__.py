@@ -11,8 +11,10 @@ from . import account_invoice_report
 from . import crm_profitability_report
 
 # -- segments
+from . import crm_retention_report
 
 # -- portal
 from . import report_partner_statement
 
 # -- sales force automation
+from . import crm_sales_forecast_report

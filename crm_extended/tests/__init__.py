@@ -7,11 +7,15 @@ from . import test_request_access
 from . import test_request_routing
 from . import test_request_confirmation
 from . import test_request_mail
+from . import test_request_escalation
+from . import test_request_documents
 
 # -- attribution
 from . import test_attribution_propagation
 from . import test_attribution_results
 from . import test_attribution_report
+from . import test_attribution_mailing
+from . import test_attribution_overhead
 
 # -- profitability
 from . import test_invoice_margin
@@ -24,11 +28,17 @@ from . import test_interest_subscription
 from . import test_segment_criteria
 from . import test_segment_mailing_list
 from . import test_segment_rfm
+from . import test_segment_retention
 
 # -- portal
 from . import test_portal_guard
+from . import test_portal_interests
 from . import test_portal_pages
+from . import test_portal_requests
 from . import test_portal_statement
 
 # -- sales force automation
 from . import test_sfa_customer_profile
+from . import test_sfa_opportunity
+from . import test_sfa_lead_conversion
+from . import test_sfa_forecast

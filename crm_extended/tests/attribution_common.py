@@ -1,5 +1,3 @@
-from contextlib import contextmanager
-
 from .common import CrmExtendedCase
 
 
@@ -21,15 +19,6 @@ class AttributionCase(CrmExtendedCase):
             (record.campaign_id, record.medium_id, record.source_id),
             (campaign, medium if medium is not None else self.medium,
              source if source is not None else self.source))
-
-    @contextmanager
-    def count_queries(self):
-        """Counts the SQL queries run inside the block: ``with ... as count: ...; count()``"""
-        self.env["res.users"].invalidate_cache()
-        start = self.cr.sql_log_count
-        end = []
-        yield lambda: (end or [self.cr.sql_log_count])[0] - start
-        end.append(self.cr.sql_log_count)
 
     @classmethod
     def create_currency(cls, name, rate, date):

@@ -262,8 +262,8 @@ class PortalCase(CrmRequestCase):
 class PortalHttpCase(PortalCase):
     """PortalCase over real HTTP. Odoo 11's HttpCase serves requests on the registry's test
     cursor, so the class-level fixtures are created on that cursor and 'committed' to its
-    savepoint; each request then rolls back only to there. Requests release savepoints, so
-    tests cannot be isolated by savepoints: each test rolls back to the last commit."""
+    savepoint; each request then rolls back only to there, and each test to where it
+    started."""
 
     @classmethod
     def setUpClass(cls):
@@ -274,9 +274,17 @@ class PortalHttpCase(PortalCase):
         except Exception:
             registry.leave_test_mode()
             raise
-        cls.cr.commit()
+        cls.share_with_http()
         # the HTTP thread acquires the cursor for each request
         cls.cr.release()
+
+    @classmethod
+    def share_with_http(cls):
+        """Move the test cursor's savepoint past what the test wrote, so that the requests,
+        which roll back to it when they end, keep it (what TestCursor.commit does; the
+        transaction itself is never committed)."""
+        cls.cr.execute("RELEASE SAVEPOINT test_cursor")
+        cls.cr.execute("SAVEPOINT test_cursor")
 
     @classmethod
     def tearDownClass(cls):
@@ -285,6 +293,13 @@ class PortalHttpCase(PortalCase):
         cls.registry.leave_test_mode()
 
     def setUp(self):
+        # not SavepointCase's savepoint: the requests would release it
+        super(SavepointCase, self).setUp()
+        # Each test in its own savepoint, taken *before* the cursor's own savepoint that the
+        # requests release and roll back to, so that it survives them.
+        self.cr.execute("RELEASE SAVEPOINT test_cursor")
+        self.cr.execute("SAVEPOINT portal_http_test")
+        self.cr.execute("SAVEPOINT test_cursor")
         self.session = odoo.http.root.session_store.new()
         self.session.db = get_db_name()
         odoo.http.root.session_store.save(self.session)
@@ -292,12 +307,15 @@ class PortalHttpCase(PortalCase):
         self.opener.cookies["session_id"] = self.session.sid
 
     def tearDown(self):
-        self.cr.rollback()
+        super(SavepointCase, self).tearDown()
+        self.cr.execute("ROLLBACK TO SAVEPOINT portal_http_test")
+        self.cr.execute("RELEASE SAVEPOINT portal_http_test")
+        self.cr.execute("SAVEPOINT test_cursor")
         self.env.clear()
         self.registry.clear_caches()
 
     def url_open(self, url, data=None, files=None, timeout=30, allow_redirects=True):
-        self.cr.commit()
+        self.share_with_http()
         url = "http://%s:%s%s" % (HOST, PORT, url)
         if data is not None or files is not None:
             response = self.opener.post(url, data=data, files=files, timeout=timeout,
@@ -307,8 +325,26 @@ class PortalHttpCase(PortalCase):
         self.env.cache.invalidate()
         return response
 
+    def count_page_queries(self, url):
+        """The SQL queries the server runs to answer ``url`` (on the shared test cursor)."""
+        queries = []
+        cursor_class = type(self.cr)
+        execute = cursor_class.execute
+
+        def counting_execute(cr, *args, **kwargs):
+            queries.append(args[0])
+            return execute(cr, *args, **kwargs)
+        self.share_with_http()
+        cursor_class.execute = counting_execute
+        try:
+            response = self.url_open(url)
+        finally:
+            cursor_class.execute = execute
+        self.assertEqual(response.status_code, 200)
+        return len(queries)
+
     def authenticate(self, login, password):
-        self.cr.commit()
+        self.share_with_http()
         uid = self.registry["res.users"].authenticate(get_db_name(), login, password, None)
         env = odoo.api.Environment(self.cr, uid, {})
         session = self.session

@@ -124,7 +124,8 @@ class TestPortalStatement(PortalCase):
         mine = self.old_invoice.move_id.line_ids.filtered(
             lambda line: line.account_id.internal_type == "receivable")
         self.assertFalse(Line.search([("id", "in", mine.ids)]))
-        self.assertFalse(Line.read_group([("id", "in", mine.ids)], ["balance", "partner_id"], ["partner_id"]))
+        self.assertFalse(Line.read_group([("id", "in", mine.ids)], ["balance", "partner_id"],
+                                         ["partner_id"]))
         with self.assertRaises(AccessError):
             mine.sudo(self.portal_other).read(["balance"])
         with self.assertRaises(AccessError):

@@ -13,3 +13,5 @@ from . import crm_profitability_print
 # -- portal
 
 # -- sales force automation
+from . import crm_lead_to_opportunity
+from . import crm_mailing_list_add

@@ -2,6 +2,7 @@
 multi-process mode, XML-RPC clients, direct SQL for counting, and the tally of checks."""
 import http.client
 import os
+import re
 import signal
 import subprocess
 import time
@@ -209,14 +210,17 @@ class Rpc(object):
 
 
 def fault_kind(fault):
-    """The exception class Odoo reported, e.g. 'ValidationError', from the fault's text."""
+    """What Odoo answered, shortly: the message of a user-facing error (UserError,
+    AccessError, ValidationError... come as fault code 2 with their message), else the
+    exception class ending the server's traceback, e.g. 'IntegrityError'."""
     text = fault.faultString.strip()
-    last = text.splitlines()[-1] if text else ''
+    if fault.faultCode != 1:
+        return 'user error: %s' % text.splitlines()[0][:80]
     for line in reversed(text.splitlines()):
-        if 'Error' in line.split(':')[0] or 'Exception' in line.split(':')[0]:
-            last = line
-            break
-    return last.split(':')[0].split('.')[-1].strip() or 'Fault'
+        match = re.match(r'^([\w.]*(?:Error|Exception|Warning|Fault))\b', line)
+        if match:
+            return match.group(1).split('.')[-1]
+    return 'fault'
 
 
 class Tally(object):

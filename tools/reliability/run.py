@@ -13,12 +13,16 @@ import sys
 import time
 import traceback
 
+import bad_input
 import concurrency
+import crons
 import faults
 import lifecycle
+import portal
 from harness import ROOT, Cluster, Config, Server, SuiteError, Tally, tool
 
-SCENARIOS = [('concurrency', concurrency.run), ('faults', faults.run)]
+SCENARIOS = [('concurrency', concurrency.run), ('crons', crons.run), ('faults', faults.run),
+             ('bad_input', bad_input.run), ('portal', portal.run)]
 RESULTS = os.path.join(ROOT, 'docs', 'RELIABILITY.md')
 BEGIN, END = '<!-- results: written by make test-reliability -->', '<!-- /results -->'
 
@@ -46,8 +50,8 @@ def parse_args():
     parser.add_argument('--orders-per-client', type=int, default=10)
     parser.add_argument('--requests-per-client', type=int, default=250)
     parser.add_argument('--reuse', action='store_true',
-                        help='keep the database of the last run if it has crm_extended '
-                             '(faster iterations; the lifecycle set-up is skipped)')
+                        help='upgrade the database of the last run if it has crm_extended '
+                             'instead of creating it anew (faster iterations)')
     parser.add_argument('--only', default='', help='comma-separated scenarios to run')
     parser.add_argument('--timeout', type=int, default=900, help='whole suite, seconds')
     parser.add_argument('--keep', action='store_true',
@@ -71,6 +75,7 @@ def run_suite(args, tally):
         cluster.start()
         ctx = Context(args, cfg, cluster, server, tally)
         if args.reuse and lifecycle.installed(ctx):
+            lifecycle.odoo_cli(ctx, '-u', 'crm_extended')  # the code may have moved on
             server.start()
         else:
             tool(cfg, 'db.sh', 'bare', cfg.db, 'nodemo')
@@ -88,6 +93,8 @@ def run_suite(args, tally):
                 tally.check(name, 'server still up after the scenario', False)
                 server.stop()
                 server.start()
+        if tally.bad_inputs:
+            bad_input.summary(tally)
         if not only or 'lifecycle' in only:
             print('scenario lifecycle', flush=True)
             lifecycle.upgrade_uninstall_reinstall(ctx)
