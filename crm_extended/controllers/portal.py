@@ -32,15 +32,26 @@ class CrmExtendedPortal(CustomerPortal):
 
     def _prepare_portal_layout_values(self):
         values = super()._prepare_portal_layout_values()
-        values["statement_open_count"] = request.env["account.invoice"].search_count(
-            self._statement_open_items_domain())
-        values["request_count"] = request.env["crm.request"].search_count(
-            self._requests_domain())
+        values["statement_open_count"] = self._count_readable(
+            "account.move.line", self._statement_open_items_domain())
+        values["request_count"] = self._count_readable("crm.request", self._requests_domain())
         return values
 
+    @staticmethod
+    def _count_readable(model, domain):
+        """search_count as the user; 0 for internal users without access to the model."""
+        records = request.env[model]
+        if not records.check_access_rights("read", raise_exception=False):
+            return 0
+        return records.search_count(domain)
+
     def _statement_open_items_domain(self):
+        """Open receivable and payable items of the user's commercial entity (their record
+        rule keeps those accounts); counted on journal items rather than invoices, whose
+        follower-based portal rule costs a follower scan on every portal page."""
         commercial = request.env.user.partner_id.commercial_partner_id
-        return [("commercial_partner_id", "=", commercial.id), ("state", "=", "open")]
+        return [("partner_id", "child_of", commercial.id), ("reconciled", "=", False),
+                ("amount_residual", "!=", 0)]
 
     # ------------------------------------------------------------------
     # Account statement

@@ -47,6 +47,16 @@ class AccountInvoice(models.Model):
                                 states=_DRAFT_EDITABLE)
 
     @api.model
+    def create(self, vals):
+        # a credit note made by hand (or from a request) for an invoice nets against the
+        # invoice's campaign unless told otherwise
+        if vals.get("refund_invoice_id") and not all(vals.get(n) for n in UTM_FIELDS) \
+                and self.env["sale.order"]._attribution_enabled():
+            refunded = self.browse(vals["refund_invoice_id"])
+            vals = dict(vals, **self.env["sale.order"]._utm_values_from(refunded, vals))
+        return super().create(vals)
+
+    @api.model
     def _get_refund_common_fields(self):
         """Credit notes of every mode (refund, cancel, modify) keep the attribution, so
         that revenue nets per campaign."""

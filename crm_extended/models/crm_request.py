@@ -176,7 +176,9 @@ class CrmRequest(models.Model):
         if request.partner_id and request.confidentiality != "internal":
             # Followers get the public replies by email, so the customer hears back.
             request.message_subscribe(partner_ids=request.partner_id.ids)
-        if request.request_type_id.auto_confirm:
+        # Internal requests and requests filed already closed are not the customer's news.
+        if (request.request_type_id.auto_confirm and request.confidentiality != "internal"
+                and request.state not in CLOSED_STATES):
             request._send_confirmation(automatic=True)
         return request
 
@@ -285,7 +287,12 @@ class CrmRequest(models.Model):
             return False
         template = (self.request_type_id.confirmation_template_id
                     or self.env.ref("crm_extended.mail_template_crm_request_confirmation"))
-        self.message_post_with_template(template.id, composition_mode="comment")
+        # Rendered once in the customer's language and posted as a comment to the customer
+        # (the composer wizard would render every field twice per request).
+        mail = template.generate_email(self.id, fields=["subject", "body_html"])
+        self.message_post(subject=mail["subject"], body=mail["body"],
+                          partner_ids=self.partner_id.ids, attachment_ids=mail["attachment_ids"],
+                          subtype="mail.mt_comment", message_type="comment")
         self.date_confirmation = fields.Datetime.now()
         return True
 

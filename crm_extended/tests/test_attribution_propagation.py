@@ -150,3 +150,12 @@ class TestInvoiceToCreditNote(AttributionCase):
             ("partner_id", "=", self.customer.id), ("id", "!=", self.invoice.id)])
         self.assertEqual(len(new_invoice), 1)
         self.assertAttribution(new_invoice, self.campaign)
+
+    def test_credit_note_made_by_hand_for_the_invoice_keeps_the_attribution(self):
+        refund = self.create_invoice(self.customer, [(self.product, 1, 200.0)],
+                                     inv_type="out_refund", refund_invoice_id=self.invoice.id)
+        self.assertAttribution(refund, self.campaign)
+        chosen = self.create_invoice(self.customer, [(self.product, 1, 200.0)],
+                                     inv_type="out_refund", refund_invoice_id=self.invoice.id,
+                                     campaign_id=self.other_campaign.id)
+        self.assertAttribution(chosen, self.other_campaign)

@@ -19,6 +19,13 @@ class TestRequestConfirmation(CrmRequestCase):
         self.assertIn(request.number, messages.body)
         self.assertTrue(request.date_confirmation)
 
+    def test_internal_and_already_closed_requests_are_not_confirmed_automatically(self):
+        internal = self.create_request("Credit check", request_type=self.type_information,
+                                       confidentiality="internal")
+        closed = self.create_request("Duplicate", request_type=self.type_information,
+                                     stage_id=self.stage_cancelled.id)
+        self.assertFalse(self.confirmations(internal) | self.confirmations(closed))
+
     def test_button_sends_confirmation_when_type_does_not(self):
         request = self.create_request("How to?")
         self.assertFalse(self.confirmations(request))

@@ -1,4 +1,4 @@
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from odoo import fields
 from odoo.exceptions import ValidationError
@@ -130,10 +130,37 @@ class TestRequestSla(CrmRequestCase):
         self.type_help.auto_due_days = 3
         request = self.create_request()
         deadline = fields.Datetime.from_string(request.date_deadline)
-        self.assertLess(deadline.weekday(), 5)
-        self.assertGreater((deadline - datetime.utcnow()).days, 2)
+        expected, working_days = datetime.utcnow().date(), 0
+        while working_days < 3:
+            expected += timedelta(days=1)
+            working_days += expected.weekday() < 5
+        self.assertEqual(deadline.date(), expected)
+        self.assertEqual(deadline.hour, 17)
         self.type_help.auto_due_days = 0
         self.assertFalse(self.create_request().date_deadline)
+
+    def test_report_groups_sla_met_and_missed_with_average_hours_to_close(self):
+        Request = self.env["crm.request"]
+        requests = Request
+        for deadline, hours in (("2000-01-01 00:00:00", 10.0), ("2000-01-01 00:00:00", 30.0),
+                                ("2999-01-01 00:00:00", 4.0)):
+            request = self.create_request(user_id=self.user_crm.id, date_deadline=deadline,
+                                          team_id=self.team_support.id)
+            request.write({"stage_id": self.stage_done.id, "resolution": "Answered."})
+            # Back-date the filing so that the hours to close are known figures.
+            self.env.cr.execute(
+                "UPDATE crm_request SET create_date = date_closed - %s * interval '1 hour' "
+                "WHERE id = %s", (hours, request.id))
+            requests |= request
+        requests.invalidate_cache()
+        requests.modified(["create_date"])
+        requests.recompute()
+        groups = Request.read_group([("id", "in", requests.ids)],
+                                    ["sla_missed", "hours_to_close"], ["sla_missed"])
+        by_status = {group["sla_missed"]: (group["sla_missed_count"],
+                                           round(group["hours_to_close"], 2))
+                     for group in groups}
+        self.assertEqual(by_status, {True: (2, 20.0), False: (1, 4.0)})
 
     def test_sla_missed_and_hours_to_close(self):
         request = self.create_request(user_id=self.user_crm.id,

@@ -25,7 +25,7 @@ def run_clients(cfg, clients, work, count):
             except OSError as exc:
                 errors.append((client, i, repr(exc)))
 
-    threads = [threading.Thread(target=client_loop, args=(c,)) for c in range(clients)]
+    threads = [threading.Thread(target=client_loop, args=(c,), daemon=True) for c in range(clients)]
     start = time.time()
     for thread in threads:
         thread.start()

@@ -70,7 +70,7 @@ def database_restart(ctx, clients=2, per_client=12):
                 errors.append(str(exc))
             time.sleep(0.2)
 
-    threads = [threading.Thread(target=client_loop, args=(c,)) for c in range(clients)]
+    threads = [threading.Thread(target=client_loop, args=(c,), daemon=True) for c in range(clients)]
     for thread in threads:
         thread.start()
     time.sleep(3)
@@ -171,7 +171,7 @@ def worker_killed(ctx, lines=600):
         victim = socket_owner(ctx.server.worker_pids(), cfg.http_port,
                               conn.sock.getsockname()[1])
         time.sleep(0.1)
-    other = threading.Thread(target=other_client)
+    other = threading.Thread(target=other_client, daemon=True)
     other.start()
     time.sleep(1.0)
     if victim:

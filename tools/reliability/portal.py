@@ -2,6 +2,7 @@
 every portal route (stock and crm_extended's): lists, every document id of the run, other
 documents' access tokens, chatter, tampered forms. A leak is a name, number or amount of
 another customer's document in a response body."""
+import os
 import re
 
 import requests
@@ -79,8 +80,9 @@ def create_customer(admin, tag, key, price, contacts, env):
 class Browser(object):
     """One portal user's browser session."""
 
-    def __init__(self, ctx, login):
+    def __init__(self, ctx, login, partner):
         self.ctx = ctx
+        self.partner = partner
         self.session = requests.Session()
         self.login = login
         page = self.get('/web/login')
@@ -106,9 +108,10 @@ def csrf(html):
 
 
 class Prober(object):
-    def __init__(self, ctx, customers):
+    def __init__(self, ctx, customers, env):
         self.ctx = ctx
         self.customers = customers
+        self.env = env
         self.errors = []
         self.missing_routes = set()
 
@@ -162,6 +165,8 @@ class Prober(object):
                                    browser.json('/mail/chatter_fetch', params))
         self.enumerate(browser, customer)
         self.tamper(browser, customer)
+        if '/my/requests/new' not in self.missing_routes:
+            self.request_form(browser, customer)
 
     def enumerate(self, browser, customer, per_model=25):
         """The latest documents of the whole database by id, as a curious user would walk
@@ -187,6 +192,80 @@ class Prober(object):
         self.ctx.tally.bad_inputs.append(('portal form %s: %s' % (path, what),
                                           response.status_code < 500,
                                           'HTTP %d' % response.status_code))
+
+    def request_form(self, browser, customer):
+        """The new-request form with bad and foreign values: refused with the form shown
+        again (no request), or filed with the foreign values ignored, never a server error."""
+        other = [c for c in self.customers if c is not customer][0]
+        admin = Rpc(self.ctx.cfg)
+        partner = browser.partner
+        base = {'request_type_id': str(self.env['type']), 'description': 'Form probe'}
+        foreign_order, foreign_invoice = (other['docs']['sale.order'][0],
+                                          other['docs']['account.invoice'][0])
+        refused = [
+            ('empty subject', {'name': '  '}, None),
+            ('subject of 10,000 characters', {'name': 'S' * 10000}, None),
+            ('description of 1 MB', {'description': 'D' * (1024 * 1024)}, None),
+            ('no type', {'request_type_id': ''}, None),
+            ('type as text', {'request_type_id': 'abc'}, None),
+            ('type not filed from the portal', {'request_type_id': str(self.env['internal_type'])},
+             None),
+            ("another customer's order", {'sale_order_id': str(foreign_order)}, None),
+            ("another customer's invoice", {'invoice_id': str(foreign_invoice)}, None),
+            ('unknown order id', {'sale_order_id': '987654321'}, None),
+            ('an .exe attachment', {}, ('attachments', ('tool.exe', b'MZ' + os.urandom(64)))),
+            ('a 25 MB attachment', {}, ('attachments', ('big.bin', os.urandom(25 << 20)))),
+        ]
+        for n, (what, extra, upload) in enumerate(refused):
+            name = extra.pop('name', 'REL form %s %s %d' % (self.ctx.tag, partner, n))
+            data = dict(base, csrf_token=csrf(browser.get('/my/requests/new').text), name=name,
+                        **extra)
+            response = browser.session.post(self.ctx.cfg.url + '/my/requests/new', data=data,
+                                            files=[upload] if upload else None,
+                                            allow_redirects=False, timeout=120)
+            self.probe(browser, customer, '/my/requests/new POST %s' % what, response)
+            filed = self.ctx.cluster.scalar('SELECT count(*) FROM crm_request WHERE name = %s',
+                                            [name.strip()])
+            self.ctx.tally.bad_inputs.append((
+                'portal form /my/requests/new: %s' % what,
+                response.status_code == 200 and not filed,
+                'HTTP %d, %d filed' % (response.status_code, filed)))
+        ignored = [
+            ("another customer as partner", {'partner_id': str(other['users'][0]['partner'])}),
+            ('confidentiality forced to internal', {'confidentiality': 'internal'}),
+            ('another company', {'company_id': str(self.env['other_company'])}),
+            ('markup in the subject, script in the description',
+             {'description': '<script>alert(1)</script>'}),
+            ('SQL in the description', {'description': "'); DROP TABLE crm_request; --"}),
+        ]
+        for n, (what, extra) in enumerate(ignored):
+            name = 'REL form %s %s ignored %d <b>x</b>' % (self.ctx.tag, partner, n)
+            data = dict(base, csrf_token=csrf(browser.get('/my/requests/new').text), name=name,
+                        **extra)
+            response = self.probe(browser, customer, '/my/requests/new POST %s' % what,
+                                  browser.post('/my/requests/new', data))
+            rows = admin('crm.request', 'search_read', [('name', '=', name)],
+                         ['partner_id', 'company_id', 'confidentiality'])
+            safe = (len(rows) == 1 and rows[0]['partner_id'][0] == partner
+                    and rows[0]['company_id'][0] == self.env['main_company']
+                    and rows[0]['confidentiality'] != 'internal')
+            page = browser.get(response.headers.get('Location', '/my/requests').replace(
+                self.ctx.cfg.url, '')) if safe else None
+            escaped = page is not None and '<b>x</b>' not in page.text and \
+                '<script>alert(1)' not in page.text
+            self.ctx.tally.bad_inputs.append((
+                'portal form /my/requests/new: %s' % what, safe and escaped,
+                'HTTP %d, filed for the user: %s, shown escaped: %s' % (
+                    response.status_code, safe, escaped)))
+        reply = browser.post('/my/requests/%d/reply' % other['docs']['crm.request'][0], {
+            'csrf_token': csrf(browser.get('/my/requests/new').text), 'message': 'Hijack'})
+        self.probe(browser, customer, 'reply to a foreign request', reply)
+        hijacked = self.ctx.cluster.scalar(
+            "SELECT count(*) FROM mail_message WHERE model = 'crm.request' AND res_id = %s "
+            "AND body LIKE '%%Hijack%%'", [other['docs']['crm.request'][0]])
+        self.ctx.tally.bad_inputs.append(('portal form: reply to another customer\'s request',
+                                          reply.status_code in (403, 404) and not hijacked,
+                                          'HTTP %d' % reply.status_code))
 
     def tamper(self, browser, customer):
         """Forms posted with other customers' ids slipped in: nothing of theirs changes."""
@@ -227,16 +306,20 @@ def run(ctx):
     admin = Rpc(ctx.cfg)
     env = {'portal_group': admin.ref('base.group_portal'),
            'type': admin.ref('crm_extended.request_type_information'),
+           'internal_type': admin.ref('crm_extended.request_type_charge'),
+           'main_company': admin.ref('base.main_company'),
+           'other_company': admin('res.company', 'create', {
+               'name': 'REL portal other company %s' % ctx.tag}),
            'product': admin('product.product', 'create', {
                'name': 'REL portal product', 'type': 'consu', 'list_price': 1.0,
                'invoice_policy': 'order'})}
     customers = [create_customer(admin, ctx.tag, 'Alpha', 7131.17, 2, env),
                  create_customer(admin, ctx.tag, 'Beta', 8242.29, 1, env)]
-    prober = Prober(ctx, customers)
+    prober = Prober(ctx, customers, env)
     leaks_before = len(ctx.tally.leaks)
     for customer in customers:
         for user in customer['users']:
-            browser = Browser(ctx, user['login'])
+            browser = Browser(ctx, user['login'], user['partner'])
             home = browser.get('/my/home')
             ctx.tally.check(NAME, '%s logs in and sees the portal' % user['login'],
                             home.status_code == 200 and 'Relcontact' in home.text,

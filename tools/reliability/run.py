@@ -53,7 +53,7 @@ def parse_args():
                         help='upgrade the database of the last run if it has crm_extended '
                              'instead of creating it anew (faster iterations)')
     parser.add_argument('--only', default='', help='comma-separated scenarios to run')
-    parser.add_argument('--timeout', type=int, default=900, help='whole suite, seconds')
+    parser.add_argument('--timeout', type=int, default=2400, help='whole suite, seconds (40 min)')
     parser.add_argument('--keep', action='store_true',
                         help='leave the cluster running afterwards (the server always stops)')
     parser.add_argument('--no-write', action='store_true', help='do not update ' + RESULTS)
@@ -64,12 +64,17 @@ def on_timeout(_signum, _frame):
     raise SuiteError('the suite exceeded its time limit')
 
 
+def on_terminate(_signum, _frame):
+    raise SuiteError('the suite was terminated')
+
+
 def run_suite(args, tally):
     cfg = Config(args)
     cluster = Cluster(cfg)
     server = Server(cfg)
     only = set(filter(None, args.only.split(',')))
     signal.signal(signal.SIGALRM, on_timeout)
+    signal.signal(signal.SIGTERM, on_terminate)  # killed from outside: still clean up
     signal.alarm(args.timeout)
     try:
         cluster.start()
@@ -87,7 +92,9 @@ def run_suite(args, tally):
             print('scenario %s' % name, flush=True)
             try:
                 scenario(ctx)
-            except Exception:  # noqa: B902 - one broken scenario must not hide the others
+            except Exception as exc:  # noqa: B902 - one broken scenario must not hide the others
+                if isinstance(exc, SuiteError):  # the time limit: stop everything
+                    raise
                 tally.check(name, 'scenario ran to the end', False, traceback.format_exc())
             if not server.up():
                 tally.check(name, 'server still up after the scenario', False)
