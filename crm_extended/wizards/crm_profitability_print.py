@@ -20,7 +20,7 @@ class CrmProfitabilityPrint(models.TransientModel):
     partner_id = fields.Many2one("res.partner", string="Customer",
                                  domain=[("customer", "=", True)])
     customer_group_id = fields.Many2one("crm.customer.group")
-    date_from = fields.Date(required=True, default=_default_date_from)
+    date_from = fields.Date(required=True, default=lambda self: self._default_date_from())
     date_to = fields.Date(required=True, default=fields.Date.context_today)
     company_id = fields.Many2one("res.company", required=True,
                                  default=lambda self: self.env.user.company_id)
