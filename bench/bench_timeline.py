@@ -33,8 +33,8 @@ def _top_up(env, customer):
                now() - n * interval '1 hour', now() - n * interval '1 hour',
                CASE WHEN n %% 3 <> 0 THEN now() - n * interval '1 hour' + interval '5 min' END,
                CASE WHEN n %% 3 = 1 THEN now() - n * interval '1 hour' + interval '7 min' END
-          FROM generate_series(1, %(rows)s) n""", {"partner": customer.id,
-                                                    "rows": missing // 2 + 1})
+          FROM generate_series(1, %(rows)s) n""",
+                   {"partner": customer.id, "rows": missing // 2 + 1})
     return env["crm.partner.timeline"].search_count(
         [("commercial_partner_id", "=", customer.id)])
 
@@ -66,6 +66,7 @@ def timeline(env):
     customer = _busiest_customer(env)
     total = _top_up(env, customer)
     counts = []
+    customer._timeline_events(limit=80)         # warm the caches of the access rules
     for offset in (0, total - 80):
         start = env.cr.sql_log_count
         customer._timeline_events(limit=80, offset=offset)
