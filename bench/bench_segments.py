@@ -1,16 +1,40 @@
+#!/usr/bin/env python3
 """Segments: a three-criteria segment against hand-written SQL returning the same ids, the
 RFM recomputation of every customer, and the mailing list of a 50,000-member segment
 synchronised after 5% of its members changed.
 
-Meant for the million-line scale (make -C bench run LINES=1000000 CUSTOMERS=100000
-K=segments). Every scenario checks its result (same ids, every customer scored, only the
-changed members touched) before it is timed, and raises if it is wrong.
+Meant for the million-line scale of bench/generate.py (100,000 customers, 1,000,000
+invoice lines). Through the shared runner: make -C bench run LINES=1000000
+CUSTOMERS=100000 K=segments. Standalone, on a filled database:
+
+    bench/bench_segments.py -c .local/odoo.conf -d crmx_bench_1000000 [--repeat 3]
+
+which prints the medians and writes them as the "Segments" section of bench/RESULTS.md.
+Every scenario checks its result (same ids, every customer scored, only the changed
+members touched) before it is timed, and raises if it is wrong. Everything is rolled back.
 """
+import argparse
 import datetime
+import os
+import re
+import statistics
+import time
 
-from run import scenario
+try:
+    from run import scenario
+except ImportError:          # standalone: the shared runner is not there
+    SCENARIOS = []
 
-from odoo import fields
+    def scenario(title, repeat=None):
+        def register(function):
+            SCENARIOS.append((title, function, repeat))
+            return function
+        return register
+
+import odoo  # noqa: E402
+from odoo import SUPERUSER_ID, api, fields  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
 
 POSTED = "('open', 'paid')"
 HAND_SQL = """
@@ -171,3 +195,71 @@ def list_sync(env):
 
     return {"initial fill (one INSERT)": (empty_list, fill),
             "sync after 5% changed": (swap, sync)}
+
+
+def _time(env, variant):
+    setup, call = variant if isinstance(variant, tuple) else (None, variant)
+    if setup:
+        setup()
+    env["res.partner"].invalidate_cache()
+    started = time.perf_counter()
+    extra = call() or {}
+    return time.perf_counter() - started, extra
+
+
+def _run_standalone(env, repeat):
+    """Each scenario's variants once to warm up, then interleaved ``repeat`` times."""
+    rows = []
+    for title, function, own_repeat in SCENARIOS:
+        variants = function(env)
+        times = {label: [] for label in variants}
+        extras = {label: _time(env, variant)[1] for label, variant in variants.items()}
+        for _run in range(own_repeat or repeat):
+            for label, variant in variants.items():
+                elapsed, extras[label] = _time(env, variant)
+                times[label].append(elapsed)
+        baseline = statistics.median(times[next(iter(variants))])
+        for label in variants:
+            median = statistics.median(times[label])
+            rows.append((title, label, median, median / baseline, extras[label]))
+            print("%-60s %-36s %8.3f s %5.2fx %s" % (title[:60], label, median,
+                                                     median / baseline, extras[label]))
+    return rows
+
+
+def _write_section(rows, database, repeat):
+    table = ["| Scenario | Variant | Median (s) | Ratio | Figures |", "|---|---|---:|---:|---|"]
+    table += ["| %s | %s | %.3f | %.2f | %s |" % (title, label, median, ratio, ", ".join(
+        "%s %s" % (key, value) for key, value in sorted(extra.items())))
+        for title, label, median, ratio, extra in rows]
+    section = ("## Segments\n\n`bench/bench_segments.py` on `%s` (%s), median of %d runs "
+               "after a warm-up, variants interleaved; ratio to the scenario's first "
+               "variant in the same run.\n\n%s\n" % (
+                   database, datetime.date.today(), repeat, "\n".join(table)))
+    path = os.path.join(HERE, "RESULTS.md")
+    text = open(path).read() if os.path.exists(path) else "# Benchmark results\n"
+    if "## Segments\n" in text:
+        text = re.sub(r"## Segments\n.*?(?=\n## |\Z)", section.rstrip("\n") + "\n", text,
+                      flags=re.S)
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    with open(path, "w") as output:
+        output.write(text)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("-c", "--config", required=True)
+    parser.add_argument("-d", "--database", required=True)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    odoo.tools.config.parse_config(["-c", args.config, "--log-level=warn"])
+    with api.Environment.manage():
+        with odoo.registry(args.database).cursor() as cr:
+            rows = _run_standalone(api.Environment(cr, SUPERUSER_ID, {}), args.repeat)
+            cr.rollback()
+    _write_section(rows, args.database, args.repeat)
+
+
+if __name__ == "__main__":
+    main()

@@ -75,6 +75,7 @@
         "security/crm_sfa_security.xml",
         "views/crm_sales_forecast_views.xml",
         "report/crm_sales_forecast_report_views.xml",
+        "views/crm_partner_timeline_views.xml",
         # views/res_partner_views.xml: loaded once, in the profitability block
 
         # menus last: they point at the actions above

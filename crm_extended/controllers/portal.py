@@ -103,7 +103,11 @@ class CrmExtendedPortal(CustomerPortal):
                 "side": self._statement_side(partner, side)}
         # as the portal user: the figures obey their record rules, as on the page
         report = request.env.ref("crm_extended.action_report_partner_statement")
-        content = report.render_qweb_pdf([partner.id], data=data)[0]
+        if report.get_wkhtmltopdf_state() in ("install", "broken", "upgrade"):
+            # no usable wkhtmltopdf on this host: the same statement as a printable page
+            content = report.render_qweb_html([partner.id], data=data)[0]
+        else:
+            content = report.render_qweb_pdf([partner.id], data=data)[0]
         content_type = ("application/pdf" if content[:4] == b"%PDF"
                         else "text/html; charset=utf-8")
         return request.make_response(content, headers=[

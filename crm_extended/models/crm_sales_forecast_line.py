@@ -36,7 +36,7 @@ class CrmSalesForecastLine(models.Model):
     forecast_id = fields.Many2one("crm.sales.forecast", required=True, ondelete="cascade",
                                   index=True)
     sequence = fields.Integer(default=10)
-    product_id = fields.Many2one("product.product", "Product")
+    product_id = fields.Many2one("product.product")
     categ_id = fields.Many2one("product.category", "Product Category")
     company_id = fields.Many2one(related="forecast_id.company_id", store=True, readonly=True)
     currency_id = fields.Many2one(related="forecast_id.currency_id", readonly=True)

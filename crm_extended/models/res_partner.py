@@ -50,9 +50,15 @@ RFM_SEGMENT_BY_SCORES = {
     "potential_loyalists": ["42", "43", "52", "53"],
     "champions": ["54", "55"],
 }
-# (recency, frequency, segment) for all 25 combinations
-RFM_SEGMENT_MAP = [(int(rf[0]), int(rf[1]), segment)
-                   for segment, scores in RFM_SEGMENT_BY_SCORES.items() for rf in scores]
+# The segment of recency r and frequency f (1..5) is RFM_SEGMENT_ARRAY[(r - 1) * 5 + f - 1].
+RFM_SEGMENT_ARRAY = [next(segment for segment, scores in RFM_SEGMENT_BY_SCORES.items()
+                          if "%d%d" % (r, f) in scores)
+                     for r in range(1, 6) for f in range(1, 6)]
+
+# The quintile PostgreSQL's ntile(5) gives to position {k} of {n} rows: the first n % 5
+# quintiles hold one row more than the others.
+NTILE5_SQL = """CASE WHEN {k} <= ({n} %% 5) * ({n} / 5 + 1) THEN ({k} - 1) / ({n} / 5 + 1) + 1
+     ELSE {n} %% 5 + ({k} - 1 - ({n} %% 5) * ({n} / 5 + 1)) / NULLIF({n} / 5, 0) + 1 END"""
 
 
 def _has_address(partner):
@@ -506,6 +512,28 @@ class ResPartner(models.Model):
             partner.mailing_list_ids = lists.get(emails[partner], no_list)
 
     @api.multi
+    def _timeline_events(self, kinds=None, limit=80, offset=0):
+        """The customer's journey, newest first: dicts of crm.partner.timeline fields for the
+        commercial entity and all its contacts, in the same few queries however long the
+        history."""
+        self.ensure_one()
+        domain = [("commercial_partner_id", "=", self.commercial_partner_id.id)]
+        if kinds:
+            domain.append(("kind", "in", list(kinds)))
+        return self.env["crm.partner.timeline"].search_read(
+            domain, ["date", "kind", "name", "amount", "partner_id", "user_id", "res_model",
+                     "res_id"], offset=offset, limit=limit)
+
+    @api.multi
+    def action_open_timeline(self):
+        self.ensure_one()
+        action = self.env.ref("crm_extended.crm_partner_timeline_action").read()[0]
+        action["domain"] = [("commercial_partner_id", "=", self.commercial_partner_id.id)]
+        action["display_name"] = action["name"] = _("Journey of %s") % (
+            self.commercial_partner_id.display_name)
+        return action
+
+    @api.multi
     def _mailing_contact_values(self):
         return [{
             "email": (tools.email_split(partner.email) or [False])[0],
@@ -526,10 +554,11 @@ class ResPartner(models.Model):
     rfm_monetary = fields.Integer(
         "Monetary score", readonly=True, copy=False, group_operator="avg",
         help="1 to 5: the quintile of the customer's revenue (invoices minus credit notes).")
-    rfm_score = fields.Char("RFM score", readonly=True, copy=False, index=True,
+    rfm_score = fields.Char("RFM score", readonly=True, copy=False,
                             help="Recency, frequency and monetary scores, e.g. 545.")
-    rfm_segment = fields.Selection(RFM_SEGMENTS, "RFM segment", readonly=True, copy=False,
-                                   index=True)
+    # Not indexed: the nightly UPDATE rewrites these columns for every changed customer,
+    # and every index costs on each of those rows.
+    rfm_segment = fields.Selection(RFM_SEGMENTS, "RFM segment", readonly=True, copy=False)
     rfm_last_invoice_date = fields.Date("Last invoice", readonly=True, copy=False)
     rfm_invoice_count = fields.Integer("Invoices", readonly=True, copy=False)
     rfm_revenue = fields.Monetary("Revenue", readonly=True, copy=False,
@@ -544,16 +573,18 @@ class ResPartner(models.Model):
     def _compute_rfm_scores(self):
         """Score every invoiced commercial partner in one UPDATE.
 
-        Quintiles are taken per company over its customers with posted invoices:
-        ``ntile(5)`` over the value (then the partner id, for a stable split), after which
-        customers with equal values all get the lowest quintile any of them fell into -
-        equal values never get different scores, and a value shared by many (one single
+        Quintiles are taken per company over its customers with posted invoices, as
+        ``ntile(5)`` would split them ordered by the value, except that equal values never
+        get different scores: they all get the quintile of the first of them (the quintile
+        of their ``rank()``), so a value shared by many (one single
         invoice, typically) sits in the lower quintile. A partner invoiced by several
         companies is scored within the company of its partner record, or, for a shared
         partner, within the company where its revenue is highest. Partners no longer
         invoiced lose their scores.
         """
-        rfm_map = ", ".join(["(%s, %s, %s)"] * len(RFM_SEGMENT_MAP))
+        quintile = {
+            name: NTILE5_SQL.format(k="%s_rank" % name, n="customer_count")
+            for name in ("recency", "frequency", "monetary")}
         self.env.cr.execute("""
             WITH facts AS (
                 SELECT inv.commercial_partner_id AS partner_id, inv.company_id,
@@ -566,32 +597,33 @@ class ResPartner(models.Model):
                    AND inv.commercial_partner_id IS NOT NULL
                  GROUP BY inv.commercial_partner_id, inv.company_id
                 HAVING count(*) FILTER (WHERE inv.type = 'out_invoice') > 0
-            ), tiles AS (
+            ), ranked AS (
                 SELECT facts.*,
-                       ntile(5) OVER (PARTITION BY company_id ORDER BY last_date, partner_id) AS r,
-                       ntile(5) OVER (PARTITION BY company_id ORDER BY frequency, partner_id) AS f,
-                       ntile(5) OVER (PARTITION BY company_id ORDER BY monetary, partner_id) AS m
+                       count(*) OVER (PARTITION BY company_id) AS customer_count,
+                       rank() OVER (PARTITION BY company_id ORDER BY last_date) AS recency_rank,
+                       rank() OVER (PARTITION BY company_id ORDER BY frequency)
+                           AS frequency_rank,
+                       rank() OVER (PARTITION BY company_id ORDER BY monetary) AS monetary_rank
                   FROM facts
             ), scores AS (
-                SELECT tiles.*,
-                       min(r) OVER (PARTITION BY company_id, last_date) AS recency,
-                       min(f) OVER (PARTITION BY company_id, frequency) AS frequency_score,
-                       min(m) OVER (PARTITION BY company_id, monetary) AS monetary_score
-                  FROM tiles
+                SELECT ranked.*, %(recency)s AS recency, %(frequency)s AS frequency_score,
+                       %(monetary)s AS monetary_score
+                  FROM ranked
             ), home AS (
                 SELECT DISTINCT ON (scores.partner_id) scores.*
                   FROM scores JOIN res_partner partner ON partner.id = scores.partner_id
                  ORDER BY scores.partner_id,
                           (scores.company_id = partner.company_id) DESC NULLS LAST,
                           scores.monetary DESC, scores.company_id
-            ), rfm_map (r, f, segment) AS (VALUES %s), target AS (
+            ), target AS (
                 SELECT partner.id, home.recency, home.frequency_score, home.monetary_score,
                        home.recency::text || home.frequency_score::text
                        || home.monetary_score::text AS score,
-                       rfm_map.segment, home.last_date, home.frequency, home.monetary
+                       (%%(segments)s::varchar[])[(home.recency - 1) * 5 + home.frequency_score]
+                           AS segment,
+                       home.last_date, home.frequency, home.monetary
                   FROM res_partner partner
                   LEFT JOIN home ON home.partner_id = partner.id
-                  LEFT JOIN rfm_map ON rfm_map.r = home.recency AND rfm_map.f = home.frequency_score
                  WHERE home.partner_id IS NOT NULL OR partner.rfm_score IS NOT NULL
             )
             UPDATE res_partner partner
@@ -605,7 +637,7 @@ class ResPartner(models.Model):
                     partner.rfm_invoice_count, partner.rfm_revenue)
                    IS DISTINCT FROM (target.score, target.segment, target.last_date,
                                      target.frequency::integer, target.monetary)
-        """ % rfm_map, [value for row in RFM_SEGMENT_MAP for value in row])
+        """ % quintile, {"segments": RFM_SEGMENT_ARRAY})
         updated = self.env.cr.rowcount
         self.invalidate_cache(["rfm_recency", "rfm_frequency", "rfm_monetary", "rfm_score",
                                "rfm_segment", "rfm_last_invoice_date", "rfm_invoice_count",

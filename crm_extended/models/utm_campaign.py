@@ -6,6 +6,26 @@ from odoo.exceptions import ValidationError
 # invoice was validated (profitability). Expects the alias ``ail`` (account_invoice_line).
 INVOICE_LINE_MARGIN = "ail.margin"
 
+# Untaxed amount of a sales order (alias ``so``) in its company's currency, converted at
+# the order date; needs ORDER_CURRENCY_JOINS and a ``currency_rate`` CTE
+# (res.currency._select_companies_rates). Both rates are taken, since the company currency
+# need not be the one with rate 1.
+ORDER_AMOUNT = """CASE WHEN pp.currency_id = comp.currency_id THEN so.amount_untaxed
+    ELSE so.amount_untaxed * COALESCE(comp_rate.rate, 1.0) / COALESCE(order_rate.rate, 1.0)
+    END"""
+ORDER_CURRENCY_JOINS = """
+    JOIN product_pricelist pp ON pp.id = so.pricelist_id
+    JOIN res_company comp ON comp.id = so.company_id
+    LEFT JOIN currency_rate order_rate ON order_rate.currency_id = pp.currency_id
+         AND order_rate.company_id = so.company_id
+         AND order_rate.date_start <= COALESCE(so.date_order, NOW())
+         AND (order_rate.date_end IS NULL OR order_rate.date_end > COALESCE(so.date_order, NOW()))
+    LEFT JOIN currency_rate comp_rate ON comp_rate.currency_id = comp.currency_id
+         AND comp_rate.company_id = so.company_id
+         AND comp_rate.date_start <= COALESCE(so.date_order, NOW())
+         AND (comp_rate.date_end IS NULL OR comp_rate.date_end > COALESCE(so.date_order, NOW()))
+"""
+
 # The documents that count as revenue: posted customer invoices and credit notes.
 REVENUE_INVOICE_TYPES = ("out_invoice", "out_refund")
 REVENUE_INVOICE_STATES = ("open", "paid")
@@ -92,23 +112,19 @@ class UtmCampaign(models.Model):
 
     @api.depends()
     def _compute_order_results(self):
-        # amounts in company currency the way the sales analysis converts them
         rows = self._results_query("""
             WITH currency_rate AS (%s)
-            SELECT so.campaign_id, COUNT(*), SUM(so.amount_untaxed / COALESCE(cr.rate, 1.0))
+            SELECT so.campaign_id, COUNT(*), SUM(%s)
               FROM sale_order so
               JOIN utm_campaign c ON c.id = so.campaign_id
-              JOIN product_pricelist pp ON pp.id = so.pricelist_id
-         LEFT JOIN currency_rate cr ON cr.currency_id = pp.currency_id
-                   AND cr.company_id = so.company_id
-                   AND cr.date_start <= COALESCE(so.date_order, NOW())
-                   AND (cr.date_end IS NULL OR cr.date_end > COALESCE(so.date_order, NOW()))
+              %s
              WHERE so.campaign_id IN %%(campaign_ids)s
                AND so.state IN ('sale', 'done')
                AND so.company_id = COALESCE(c.company_id, %%(company_id)s)
                AND (%%(date_from)s::date IS NULL OR so.date_order::date >= %%(date_from)s::date)
                AND (%%(date_to)s::date IS NULL OR so.date_order::date <= %%(date_to)s::date)
-          GROUP BY so.campaign_id""" % self.env["res.currency"]._select_companies_rates())
+          GROUP BY so.campaign_id""" % (self.env["res.currency"]._select_companies_rates(),
+                                        ORDER_AMOUNT, ORDER_CURRENCY_JOINS))
         for campaign in self:
             campaign.order_count, campaign.order_amount = rows.get(campaign.id, (0, 0.0))
 

@@ -18,3 +18,4 @@ from . import report_partner_statement
 
 # -- sales force automation
 from . import crm_sales_forecast_report
+from . import crm_partner_timeline

@@ -1,6 +1,6 @@
 from odoo import api, fields, models, tools
 
-from ..models.utm_campaign import INVOICE_LINE_MARGIN
+from ..models.utm_campaign import INVOICE_LINE_MARGIN, ORDER_AMOUNT, ORDER_CURRENCY_JOINS
 
 
 class CrmCampaignReport(models.Model):
@@ -80,26 +80,23 @@ class CrmCampaignReport(models.Model):
                 SELECT so.id * 3 + 1, so.date_order::date, 'order',
                        so.campaign_id, so.medium_id, so.source_id, so.user_id, so.team_id,
                        so.partner_id, NULL, so.company_id,
-                       0, 0, 0, 1, so.amount_untaxed / COALESCE(cr.rate, 1.0), 0.0, 0.0
+                       0, 0, 0, 1, %(order_amount)s, 0.0, 0.0
                   FROM sale_order so
-                  JOIN product_pricelist pp ON pp.id = so.pricelist_id
-             LEFT JOIN currency_rate cr ON cr.currency_id = pp.currency_id
-                       AND cr.company_id = so.company_id
-                       AND cr.date_start <= COALESCE(so.date_order, NOW())
-                       AND (cr.date_end IS NULL OR cr.date_end > COALESCE(so.date_order, NOW()))
+                  %(order_currency_joins)s
                  WHERE so.state IN ('sale', 'done')
                 UNION ALL
                 SELECT ail.id * 3 + 2, inv.date_invoice, 'invoice',
                        inv.campaign_id, inv.medium_id, inv.source_id, inv.user_id, inv.team_id,
                        inv.commercial_partner_id, NULL, inv.company_id,
-                       0, 0, 0, 0, 0.0, ail.price_subtotal_signed, %s
+                       0, 0, 0, 0, 0.0, ail.price_subtotal_signed, %(line_margin)s
                   FROM account_invoice_line ail
                   JOIN account_invoice inv ON inv.id = ail.invoice_id
                  WHERE inv.type IN ('out_invoice', 'out_refund')
                    AND inv.state IN ('open', 'paid')
             ) AS doc
             LEFT JOIN res_partner partner ON partner.id = doc.partner_id
-        """ % INVOICE_LINE_MARGIN
+        """ % {"order_amount": ORDER_AMOUNT, "order_currency_joins": ORDER_CURRENCY_JOINS,
+               "line_margin": INVOICE_LINE_MARGIN}
 
     def _group_by(self):
         return """

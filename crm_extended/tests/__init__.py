@@ -41,3 +41,4 @@ from . import test_sfa_customer_profile
 from . import test_sfa_opportunity
 from . import test_sfa_lead_conversion
 from . import test_sfa_forecast
+from . import test_sfa_timeline

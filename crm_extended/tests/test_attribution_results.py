@@ -16,6 +16,22 @@ class TestCampaignResults(CampaignStoryCase):
         self.assertEqual(self.campaign.order_count, 2)
         self.assertAlmostEqual(self.campaign.order_amount, 400.0 + 620.0, places=2)
 
+    def test_order_amounts_in_company_currency_whatever_its_rate(self):
+        # as in Odoo's demo data: the company currency is not the one with rate 1
+        self.env["res.currency.rate"].create({
+            "currency_id": self.currency.id, "name": "2026-01-01", "rate": 1.25,
+            "company_id": self.company.id})
+        pricelist = self.env["product.pricelist"].create({
+            "name": "CRX prices", "currency_id": self.foreign.id})
+        self.create_order(self.customer, [(self.product, 1, 150.0)],
+                          pricelist_id=pricelist.id, campaign_id=self.other_campaign.id)
+        self.assertAlmostEqual(self.campaign.order_amount, 1020.0, places=2)
+        # 150 CRX at 1.5 CRX and 1.25 of ours per unit of the base currency
+        self.assertAlmostEqual(self.other_campaign.order_amount, 150.0 / 1.5 * 1.25, places=2)
+        report = self.env["crm.campaign.report"].read_group(
+            [("campaign_id", "=", self.other_campaign.id)], ["order_amount"], [])
+        self.assertAlmostEqual(report[0]["order_amount"], 125.0, places=2)
+
     def test_revenue_margin_and_roi(self):
         revenue = 400.0 + 620.0 - 200.0
         cost_of_goods = 2 * 120.0 + (3 * 120.0 + 30.0) - 120.0

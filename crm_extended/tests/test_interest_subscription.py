@@ -125,3 +125,20 @@ class TestInterestSubscription(CrmExtendedCase):
             [("id", "=", foreign.id)]))
         self.assertFalse(self.env["crm.interest.subscription"].sudo(self.user_crm).search(
             [("area_id", "=", foreign.id)]))
+
+    def test_subscribing_costs_the_same_however_many_subscribers(self):
+        """The portal's subscribe button: no query per existing subscriber."""
+        def cost(area):
+            partner = self.env["res.partner"].create({
+                "name": "Newcomer", "email": "new%s@example.com" % area.id})
+            with self.count_queries() as counter:
+                area.subscribe(partner, "portal")
+            return counter["queries"]
+
+        small = self.env["crm.interest.area"].create({"name": "Small"})
+        large = self.env["crm.interest.area"].create({"name": "Large"})
+        for number in range(30):
+            large.subscribe(self.env["res.partner"].create({
+                "name": "Fan %s" % number, "email": "fan%s@example.com" % number}))
+        small.subscribe(self.env["res.partner"].create({"name": "Fan", "email": "f@example.com"}))
+        self.assertEqual(cost(small), cost(large))

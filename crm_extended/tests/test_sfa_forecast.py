@@ -1,4 +1,4 @@
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 
 from .common import CrmExtendedCase
 
@@ -148,3 +148,15 @@ class TestSfaForecast(CrmExtendedCase):
             self.env["crm.sales.forecast"].create({
                 "date_from": "2026-03-01", "user_id": self.user_manager.id,
                 "team_id": self.team.id})
+
+    def test_salespeople_read_forecasts_of_their_companies_only(self):
+        as_sally = self.env["crm.sales.forecast"].sudo(self.user_salesman)
+        self.assertEqual(as_sally.browse(self.sally.id).forecast_amount, 4400)
+        with self.assertRaises(AccessError):
+            as_sally.create({"date_from": "2026-05-01", "user_id": self.user_salesman.id})
+        elsewhere = self.env["res.company"].create({"name": "Elsewhere Ltd"})
+        foreign = self.env["crm.sales.forecast"].create({
+            "date_from": "2026-03-01", "company_id": elsewhere.id, "quota": 1})
+        self.assertNotIn(foreign, as_sally.search([]))
+        self.assertFalse(self.env["crm.sales.forecast.report"].sudo(self.user_salesman).search(
+            [("forecast_id", "=", foreign.id)]))
