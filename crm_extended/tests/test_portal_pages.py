@@ -36,6 +36,18 @@ class TestPortalPages(PortalHttpCase):
                 self.assertNotIn(self.invoice.number, response.text)
                 self.assertNotIn("Azure Interior", response.text)
 
+    def test_supplier_sees_their_bills(self):
+        bill = self.create_invoice(self.supplier, [(self.product, 3, 90.0)],
+                                   inv_type="in_invoice")
+        self.share_with_http()
+        self.login(self.portal_supplier)
+        body = self.url_open("/my/statement").text
+        self.assertIn("Vendor Bill", body)
+        self.assertIn(bill.number, body)
+        self.assertIn("270.00", body)
+        self.assertNotIn(self.invoice.number, body)
+        self.assertNotIn("o_statement_pay", body)
+
     def test_statement_pdf(self):
         self.login(self.portal_colleague)
         response = self.url_open("/my/statement/pdf?date_from=2000-01-01")
@@ -111,6 +123,11 @@ class TestPortalDetailsGuard(PortalHttpCase):
         self.assertFalse(self.contact.vat)
         self.assertNotEqual(self.contact.phone, "+1 555 0142")  # nothing changed
         self.assertFalse(self.customer.vat)
+        group = self.env["crm.customer.group"].create({"name": "Gold"})
+        response = self.details(customer_group_id=str(group.id))
+        self.assertIn("can only be changed by us", response.text)
+        self.assertFalse(self.customer.customer_group_id)
+        self.assertFalse(self.contact.customer_group_id)
         pricelist = self.env["product.pricelist"].create({"name": "Friends"})
         response = self.details(property_product_pricelist=str(pricelist.id))
         self.assertIn("can only be changed by us", response.text)
