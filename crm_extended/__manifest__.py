@@ -51,6 +51,8 @@
         "data/ir_cron_data.xml",
         "views/crm_customer_group_views.xml",
         "views/crm_profitability_report_views.xml",
+        "report/crm_profitability_templates.xml",
+        "views/crm_profitability_print_views.xml",
         "views/res_partner_views.xml",
 
         # -- segments
@@ -91,6 +93,7 @@
         "demo/utm_campaign_demo.xml",
 
         # -- profitability
+        "demo/crm_profitability_demo.xml",
 
         # -- segments
         "demo/crm_interest_demo.xml",

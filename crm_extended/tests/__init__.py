@@ -21,6 +21,7 @@ from . import test_attribution_overhead
 from . import test_invoice_margin
 from . import test_customer_ranking
 from . import test_profitability_report
+from . import test_profitability_print
 
 # -- segments
 from . import test_interest_subscription

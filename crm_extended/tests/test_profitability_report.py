@@ -156,6 +156,35 @@ class TestProfitabilityReport(CrmExtendedCase):
         self.user_manager.company_id = other
         self.assertAlmostEqual(self._totals(user=self.user_manager)[0]["revenue"], 999.0)
 
+    def test_fast_read_group_returns_what_odoo_returns(self):
+        from ..report.crm_profitability_report import CrmProfitabilityReport
+        self.create_invoice(self.customer, [(self.product, 2, 200.0), (self.service, 1, 80.0)])
+        self.create_invoice(self.contact, [(self.service, 3, 80.0)], inv_type="out_refund")
+        self.create_invoice(self.other_customer, [(self.product, 1, 190.0)])
+        odoo_read_group = super(CrmProfitabilityReport, self.report)._read_group_raw
+        measures = ["revenue", "margin", "quantity"]
+        for groupby, lazy, domain in (
+                (["partner_id", "date:month"], False, []),
+                (["date:year", "product_id"], False, [("revenue", ">", 0)]),
+                (["customer_group_id", "type"], True, []),
+                (["type"], False, [("partner_id", "=", self.customer.id)])):
+            fields_ = measures + [gb.split(":")[0] for gb in groupby]
+            ours = self.report._read_group_raw(domain, fields_, groupby, lazy=lazy)
+            theirs = odoo_read_group(domain, fields_, groupby, lazy=lazy)
+            for group in theirs:
+                group.pop("id", None)
+            self.assertEqual(len(ours), len(theirs))
+            for mine, expected in zip(ours, theirs):
+                self.assertEqual(set(mine), set(expected))
+                for key, value in expected.items():
+                    if isinstance(value, float):
+                        self.assertAlmostEqual(mine[key], value, places=6)
+                    elif key == "__domain":
+                        self.assertEqual(
+                            self.report.search(mine[key]), self.report.search(value))
+                    else:
+                        self.assertEqual(mine[key], value, key)
+
     def test_partner_smart_button_opens_the_customer(self):
         self.create_invoice(self.customer, [(self.product, 1, 200.0)])
         self.create_invoice(self.other_customer, [(self.service, 1, 80.0)])

@@ -6,6 +6,7 @@
 from . import sale_advance_payment_inv
 
 # -- profitability
+from . import crm_profitability_print
 
 # -- segments
 

@@ -62,10 +62,11 @@ def upgrade_uninstall_reinstall(ctx):
     module = rpc('ir.module.module', 'search', [('name', '=', 'crm_extended')])
     rpc('ir.module.module', 'button_immediate_uninstall', module)
     ctx.tally.check(NAME, 'uninstall over XML-RPC', module_state(ctx) == 'uninstalled')
-    leftovers = ctx.cluster.scalar(
-        "SELECT count(*) FROM ir_model_data WHERE module = 'crm_extended'")
+    leftovers = ctx.cluster.query(
+        "SELECT model || ' ' || name FROM ir_model_data WHERE module = 'crm_extended'")
     ctx.tally.check(NAME, 'uninstall leaves no crm_extended records', not leftovers,
-                    '%d ir.model.data rows left' % leftovers)
+                    '%d ir.model.data rows left: %s' % (
+                        len(leftovers), ', '.join(r[0] for r in leftovers[:10])))
     before = compare(ctx, 'uninstall', before)
 
     rpc = Rpc(ctx.cfg)
