@@ -71,13 +71,20 @@ template() {
   echo "$tpl"
 }
 
+# The wheels ship auto-installable addon fragments whose dependencies are not there (e.g.
+# purchase_mrp); Odoo leaves them "to install" forever, and its cron workers skip every database
+# with modules to install. They can never be installed here, so they are marked uninstalled.
+forget_fragments() {
+  q "UPDATE ir_module_module SET state = 'uninstalled' WHERE state = 'to install'" "$db" >/dev/null
+}
+
 create_bare() {
   local tpl
   tpl=$(template)
   drop "$db"
   createdb -T "$tpl" "$db" || die "createdb $db from $tpl failed"
   [ -d "$FILESTORE/$tpl" ] && mkdir -p "$FILESTORE" && cp -a "$FILESTORE/$tpl" "$FILESTORE/$db"
-  return 0
+  forget_fragments
 }
 
 create() {
@@ -89,6 +96,7 @@ create() {
     die "installing crm_extended into $db logged errors (above), see .local/$db.install.log"
   fi
   installed "$db" || die "crm_extended is not installed in $db after the install, see .local/$db.install.log"
+  forget_fragments
 }
 
 case "$action" in

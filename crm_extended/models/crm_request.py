@@ -148,6 +148,20 @@ class CrmRequest(models.Model):
 
     # ------------------------------------------------------------------ checks
 
+    @api.constrains("company_id", "partner_id", "sale_order_id", "invoice_id", "refund_id")
+    def _check_company_consistency(self):
+        # Record rules isolate companies; this keeps one request from joining two of them.
+        for request in self:
+            foreign = [record.display_name for record in (
+                request.partner_id, request.sale_order_id, request.invoice_id, request.refund_id)
+                if record.company_id and record.company_id != request.company_id]
+            if foreign:
+                raise ValidationError(
+                    _("Request %(number)s belongs to %(company)s but refers to records of "
+                      "another company: %(records)s.") % {
+                        "number": request.number or request.name,
+                        "company": request.company_id.name, "records": ", ".join(foreign)})
+
     @api.model
     def _check_requester_values(self, partner, email):
         if not partner and not email:

@@ -1,5 +1,6 @@
 from . import test_common_fixtures
 from . import test_security
+from . import test_i18n_es
 
 # -- requests
 from . import test_request_model

@@ -90,7 +90,10 @@ class TestRequestAccess(CrmRequestCase):
 
     def test_requests_of_another_company_are_hidden(self):
         other_company = self.env["res.company"].create({"name": "Crmx Subsidiary"})
-        foreign = self.create_request("Subsidiary case", company_id=other_company.id)
+        subsidiary_customer = self.env["res.partner"].create({
+            "name": "Subsidiary Client", "company_id": other_company.id})
+        foreign = self.create_request("Subsidiary case", partner=subsidiary_customer,
+                                      company_id=other_company.id)
         self.assertEqual(foreign.company_id, other_company)
         self.assertFalse(self.visible_to(self.user_manager, foreign))
         self.user_manager.write({"company_ids": [(4, other_company.id)],

@@ -96,3 +96,20 @@ class TestRequestModel(CrmRequestCase):
         with self.assertRaisesRegex(ValidationError, "customer or at least"):
             request.write({"partner_id": False, "partner_email": False})
         self.assertEqual(request.partner_id, self.customer)
+
+    def test_customer_or_document_of_another_company_is_refused(self):
+        other_company = self.env["res.company"].create({"name": "Crmx Subsidiary"})
+        foreign_customer = self.env["res.partner"].create({
+            "name": "Subsidiary Client", "company_id": other_company.id,
+            "email": "client@subsidiary.example.com"})
+        with self.assertRaisesRegex(ValidationError, "Subsidiary Client"):
+            self.create_request("Cross-company case", partner=foreign_customer)
+        request = self.create_request("Own case")
+        with self.assertRaisesRegex(ValidationError, "another company"), \
+                self.env.cr.savepoint():
+            request.partner_id = foreign_customer
+        request.invalidate_cache()
+        self.assertEqual(request.partner_id, self.customer)
+        shared_customer = self.env["res.partner"].create({"name": "Shared", "company_id": False})
+        self.assertEqual(self.create_request("Shared case", partner=shared_customer).partner_id,
+                         shared_customer)

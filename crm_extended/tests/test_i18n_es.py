@@ -1,0 +1,37 @@
+from odoo.exceptions import UserError
+
+from .common import CrmRequestCase
+
+
+class TestSpanish(CrmRequestCase):
+    """The addon speaks Spanish once the language is loaded: a sample of every kind of term
+    (field labels, selections, seeded data, views, menus, mail templates, error messages)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["base.language.install"].create({"lang": "es_ES", "overwrite": True}).lang_install()
+        cls.es = cls.env(context=dict(cls.env.context, lang="es_ES"))
+
+    def test_field_labels_and_selections(self):
+        fields = self.es["crm.request"].fields_get(["number", "date_deadline", "confidentiality"])
+        self.assertEqual(fields["number"]["string"], "Número de caso")
+        self.assertEqual(fields["date_deadline"]["string"], "Fecha límite")
+        self.assertIn(("public", "Pública (cliente)"), fields["confidentiality"]["selection"])
+
+    def test_seeded_data_views_and_menus(self):
+        self.assertEqual(self.es.ref("crm_extended.request_type_service").name,
+                         "Solicitud de servicio")
+        arch = self.es["crm.request"].fields_view_get(view_type="form")["arch"]
+        self.assertIn("Enviar confirmación", arch)
+        self.assertEqual(self.es.ref("crm_extended.menu_crm_request").name, "Solicitudes")
+        self.assertEqual(self.es.ref("crm_extended.menu_crm_segment").name, "Segmentos")
+
+    def test_confirmation_email_is_written_in_spanish(self):
+        template = self.es.ref("crm_extended.mail_template_crm_request_confirmation")
+        self.assertIn("Hemos recibido su solicitud", template.body_html)
+
+    def test_error_messages(self):
+        request = self.create_request("¿Horario de apertura?", request_type=self.type_help)
+        with self.assertRaisesRegex(UserError, "no generan documentos"):
+            request.with_env(self.es).action_create_document()
