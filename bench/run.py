@@ -56,7 +56,8 @@ def time_call(env, variant):
     env["res.partner"].invalidate_cache()        # the whole cache of the environment
     env.cr.sql_log_count = 0
     started = time.perf_counter()
-    extra = call() or {}
+    result = call()
+    extra = result if isinstance(result, dict) else {}
     elapsed = time.perf_counter() - started
     if "queries" not in extra:
         extra = dict(extra, queries=env.cr.sql_log_count)
@@ -146,14 +147,17 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("-c", "--config", required=True)
     parser.add_argument("-d", "--database", required=True)
-    parser.add_argument("-k", "--keyword", help="only scenarios whose title or file has it")
+    parser.add_argument("-k", "--keyword",
+                        help="only scenarios whose title or file has one of these "
+                             "comma-separated words")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--results", default=os.path.join(HERE, "RESULTS.md"))
     args = parser.parse_args()
     odoo.tools.config.parse_config(["-c", args.config, "--log-level=warn"])
     load_scenarios()
-    selected = [item for item in SCENARIOS if not args.keyword
-                or args.keyword.lower() in (item["title"] + item["module"]).lower()]
+    words = [word.strip().lower() for word in (args.keyword or "").split(",") if word.strip()]
+    selected = [item for item in SCENARIOS if not words
+                or any(word in (item["title"] + item["module"]).lower() for word in words)]
     rows = []
     with api.Environment.manage():
         registry = odoo.registry(args.database)
@@ -174,7 +178,10 @@ def main():
     if os.path.exists(args.results):
         with open(args.results) as existing:
             previous = existing.read()
+        # keep what others wrote, under the single title
         previous = previous[len(header):] if previous.startswith(header) else previous
+        if previous.startswith("# Benchmark results"):
+            previous = previous.split("\n", 1)[1].lstrip("\n")
     with open(args.results, "w") as output:
         output.write(header + text + ("\n" + previous if previous else ""))
     print("wrote %s" % args.results)

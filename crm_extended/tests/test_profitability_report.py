@@ -1,4 +1,4 @@
-from odoo import fields
+from odoo import fields, models
 from odoo.tools import float_compare
 
 from .common import CrmExtendedCase
@@ -157,11 +157,10 @@ class TestProfitabilityReport(CrmExtendedCase):
         self.assertAlmostEqual(self._totals(user=self.user_manager)[0]["revenue"], 999.0)
 
     def test_fast_read_group_returns_what_odoo_returns(self):
-        from ..report.crm_profitability_report import CrmProfitabilityReport
         self.create_invoice(self.customer, [(self.product, 2, 200.0), (self.service, 1, 80.0)])
         self.create_invoice(self.contact, [(self.service, 3, 80.0)], inv_type="out_refund")
         self.create_invoice(self.other_customer, [(self.product, 1, 190.0)])
-        odoo_read_group = super(CrmProfitabilityReport, self.report)._read_group_raw
+        odoo_read_group = models.BaseModel._read_group_raw.__get__(self.report)
         measures = ["revenue", "margin", "quantity"]
         for groupby, lazy, domain in (
                 (["partner_id", "date:month"], False, []),
