@@ -136,8 +136,10 @@ class CrmPartnerTimeline(models.Model):
     @api.model_cr
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
+        # Dates to the second, as the ORM shows them: events of one transaction would
+        # otherwise be ordered by microseconds nobody sees, not by id.
         branches = "\nUNION ALL\n".join(
-            """SELECT ev.id, ev.date, ev.kind, ev.name, ev.amount, ev.partner_id,
+            """SELECT ev.id, date_trunc('second', ev.date) AS date, ev.kind, ev.name, ev.amount, ev.partner_id,
                       p.commercial_partner_id, ev.user_id,
                       COALESCE(ev.company_id, p.company_id) AS company_id,
                       ev.res_model, ev.res_id
