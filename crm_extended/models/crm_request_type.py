@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from odoo import _, api, fields, models
 
@@ -95,10 +95,12 @@ class CrmRequestType(models.Model):
         (naive UTC), on the company's working calendar; calendar days without one."""
         if not self.auto_due_days:
             return False
-        next_day = date_from + timedelta(days=1)
         calendar = company.resource_calendar_id
         if calendar:
+            # From the start of the next day: the hour of filing must not decide whether that
+            # day still counts as a working day.
+            next_day = datetime.combine(date_from.date() + timedelta(days=1), time.min)
             deadline = calendar.plan_days(self.auto_due_days, next_day)
             if deadline:
                 return deadline
-        return next_day + timedelta(days=self.auto_due_days - 1)
+        return date_from + timedelta(days=self.auto_due_days)

@@ -118,6 +118,9 @@ class TestRequestSla(CrmRequestCase):
         saturday = datetime(2026, 11, 28, 9, 0)
         self.assertEqual(self.type_help._deadline_from(saturday, self.company),
                          datetime(2026, 12, 1, 17, 0))
+        late_monday = datetime(2026, 11, 23, 22, 30)
+        self.assertEqual(self.type_help._deadline_from(late_monday, self.company),
+                         datetime(2026, 11, 25, 17, 0), "the hour of filing does not matter")
 
     def test_no_calendar_counts_calendar_days(self):
         self.type_help.auto_due_days = 3
