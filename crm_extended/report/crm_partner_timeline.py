@@ -139,8 +139,8 @@ class CrmPartnerTimeline(models.Model):
         # Dates to the second, as the ORM shows them: events of one transaction would
         # otherwise be ordered by microseconds nobody sees, not by id.
         branches = "\nUNION ALL\n".join(
-            """SELECT ev.id, date_trunc('second', ev.date) AS date, ev.kind, ev.name, ev.amount, ev.partner_id,
-                      p.commercial_partner_id, ev.user_id,
+            """SELECT ev.id, date_trunc('second', ev.date) AS date, ev.kind, ev.name,
+                      ev.amount, ev.partner_id, p.commercial_partner_id, ev.user_id,
                       COALESCE(ev.company_id, p.company_id) AS company_id,
                       ev.res_model, ev.res_id
                  FROM ({branch}) ev(id, date, kind, name, amount, partner_id, user_id,
