@@ -1,4 +1,6 @@
 from odoo.exceptions import UserError
+from odoo.tools.misc import file_open
+from odoo.tools.translate import PoFile
 
 from .common import CrmRequestCase
 
@@ -35,3 +37,14 @@ class TestSpanish(CrmRequestCase):
         request = self.create_request("¿Horario de apertura?", request_type=self.type_help)
         with self.assertRaisesRegex(UserError, "no generan documentos"):
             request.with_env(self.es).action_create_document()
+
+    def test_every_term_of_the_template_is_translated(self):
+        spanish = self.terms("es.po")
+        missing = [source for source in self.terms("crm_extended.pot") if not spanish.get(source)]
+        self.assertFalse(missing, "terms without a Spanish translation (run 'make pot')")
+
+    @staticmethod
+    def terms(file_name):
+        with file_open("crm_extended/i18n/%s" % file_name, "rb") as po_file:
+            return {source: translation
+                    for _type, _name, _id, source, translation, _comments in PoFile(po_file)}
