@@ -12,11 +12,7 @@ async function openBrowser() {
   });
 }
 
-async function login(browser, loginName, password, lang) {
-  const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
-  const page = await context.newPage();
-  // Generous: CI machines are shared and the first page compiles the assets.
-  page.setDefaultTimeout(90000);
+async function submitLogin(page, loginName, password) {
   await page.goto(`${BASE_URL}/web/login`);
   await page.fill("input[name=login]", loginName);
   await page.fill("input[name=password]", password);
@@ -24,15 +20,15 @@ async function login(browser, loginName, password, lang) {
     page.waitForNavigation({ waitUntil: "domcontentloaded" }),
     page.click("form.oe_login_form button[type=submit]"),
   ]);
-  if (lang) {
-    await rpc(page, "res.users", "write", [[await uid(page)], { lang }]);
-  }
-  return page;
 }
 
-async function uid(page) {
-  const info = await jsonRpc(page, "/web/session/get_session_info", {});
-  return info.uid;
+async function login(browser, loginName, password) {
+  const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
+  const page = await context.newPage();
+  // Generous: CI machines are shared and the first page compiles the assets.
+  page.setDefaultTimeout(90000);
+  await submitLogin(page, loginName, password);
+  return page;
 }
 
 async function jsonRpc(page, url, params) {
@@ -66,8 +62,14 @@ async function refId(page, xmlid) {
   return id;
 }
 
+// A fresh load of the web client on `hash`: from one /web#... to another the browser only
+// changes the fragment, which the web client may ignore while it is still starting.
+async function openWebClient(page, hash) {
+  await page.goto(`${BASE_URL}/web?load=${Date.now()}#${hash}`);
+}
+
 async function openForm(page, model, id) {
-  await page.goto(`${BASE_URL}/web#model=${model}&id=${id}&view_type=form`);
+  await openWebClient(page, `model=${model}&id=${id}&view_type=form`);
   await page.waitForSelector(".o_form_view");
   await idle(page);
 }
@@ -105,4 +107,4 @@ async function withBrowser(name, scenario) {
   }
 }
 
-module.exports = { BASE_URL, openBrowser, login, rpc, recordId, refId, openForm, idle, screenshot, withBrowser };
+module.exports = { BASE_URL, openBrowser, login, rpc, recordId, refId, openWebClient, openForm, idle, screenshot, withBrowser };

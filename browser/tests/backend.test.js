@@ -3,7 +3,7 @@
 // request, and the profitability pivot grouped and exported.
 const test = require("node:test");
 const assert = require("node:assert");
-const { BASE_URL, login, rpc, refId, openForm, idle, screenshot, withBrowser } = require("../lib");
+const { login, rpc, refId, openWebClient, openForm, idle, screenshot, withBrowser } = require("../lib");
 
 async function pickMany2one(page, field, text) {
   const input = `.o_form_view .o_field_widget[name=${field}] input`;
@@ -48,7 +48,7 @@ test("an ERP user files a request from a sale order, moves it and quotes it", ()
   await screenshot(page, "backend_request_form");
 
   // Kanban: drag the card into the next stage.
-  await page.goto(`${BASE_URL}/web#action=crm_extended.crm_request_action&view_type=kanban`);
+  await openWebClient(page, "action=crm_extended.crm_request_action&view_type=kanban");
   await page.waitForSelector(".o_kanban_view .o_kanban_group");
   const card = page.locator(`.o_kanban_record:has-text("${subject}")`);
   const columns = page.locator(".o_kanban_view .o_kanban_group");
@@ -89,7 +89,7 @@ test("an ERP user files a request from a sale order, moves it and quotes it", ()
 
 test("a manager groups the profitability pivot and downloads it", () => withBrowser(`profitability-pivot`, async (browser) => {
   const page = await login(browser, "admin", "admin");
-  await page.goto(`${BASE_URL}/web#action=crm_extended.crm_profitability_report_action`);
+  await openWebClient(page, "action=crm_extended.crm_profitability_report_action");
   await page.waitForSelector(".o_pivot");
   await idle(page);
   // Rows: customer group, then month.

@@ -6,30 +6,38 @@ const assert = require("node:assert");
 const { BASE_URL, login, rpc, refId, screenshot, withBrowser } = require("../lib");
 
 const LABELS = {
-  en: { requests: "Requests", statement: "Account Statement", subscribed: "You are subscribed." },
-  es: { requests: "Solicitudes", statement: "Estado de cuenta", subscribed: "Está suscrito." },
+  en: {
+    requests: "Requests", statement: "Account Statement", subscribed: "You are subscribed.",
+    optedOut: "You will no longer receive news on this topic.",
+  },
+  es: {
+    requests: "Solicitudes", statement: "Estado de cuenta", subscribed: "Está suscrito.",
+    optedOut: "Ya no recibirá noticias sobre este tema.",
+  },
 };
 
-// The case of the other company's customer, looked up as an ERP user.
-async function foreignRequest(browser) {
+// As an ERP user: the language camila reads the portal in (installed when needed), and
+// the case of the other company's customer she must not reach.
+async function prepare(browser, lang) {
   const admin = await login(browser, "admin", "admin");
+  if (!(await rpc(admin, "res.lang", "search", [[["code", "=", lang]]])).length) {
+    const wizard = await rpc(admin, "base.language.install", "create", [{ lang }]);
+    await rpc(admin, "base.language.install", "lang_install", [[wizard]]);
+  }
+  const [camila] = await rpc(admin, "res.users", "search", [[["login", "=", "camila"]]]);
+  await rpc(admin, "res.users", "write", [[camila], { lang }]);
   const nordic = await refId(admin, "crm_extended.partner_nordic_office");
   const [found] = await rpc(admin, "crm.request", "search_read",
     [[["commercial_partner_id", "=", nordic]]], { fields: ["number", "name"], limit: 1 });
   assert.ok(found, "the demo data holds a request of Nordic Office");
-  if (!(await rpc(admin, "res.lang", "search", [[["code", "=", "es_ES"]]])).length) {
-    const wizard = await rpc(admin, "base.language.install", "create", [{ lang: "es_ES" }]);
-    await rpc(admin, "base.language.install", "lang_install", [[wizard]]);
-  }
   await admin.context().close();
   return found;
 }
 
 for (const lang of ["en", "es"]) {
   test(`a portal customer files and follows a request (${lang})`, () => withBrowser(`portal-${lang}`, async (browser) => {
-    const other = await foreignRequest(browser);
-    const page = await login(browser, "camila", "portal",
-      lang === "es" ? "es_ES" : "en_US");
+    const other = await prepare(browser, lang === "es" ? "es_ES" : "en_US");
+    const page = await login(browser, "camila", "portal");
     const text = LABELS[lang];
 
     await page.goto(`${BASE_URL}/my/home`);
@@ -65,10 +73,15 @@ for (const lang of ["en", "es"]) {
     await screenshot(page, `portal_statement_${lang}`);
 
     await page.goto(`${BASE_URL}/my/interests`);
-    const subscribe = await page.$(".o_interest_subscribe");
-    assert.ok(subscribe, "there is a public interest area to subscribe to");
-    await Promise.all([page.waitForNavigation(), subscribe.click()]);
-    assert.ok((await page.textContent("body")).includes(text.subscribed));
+    // Subscribe to the first topic, or opt out of it when an earlier run subscribed.
+    const topic = page.locator(".o_portal_interests tr").first();
+    const subscribing = await topic.locator(".o_interest_subscribe").count() > 0;
+    await Promise.all([
+      page.waitForNavigation(),
+      topic.locator(subscribing ? ".o_interest_subscribe" : ".o_interest_opt_out").click(),
+    ]);
+    assert.ok((await page.textContent("body")).includes(
+      subscribing ? text.subscribed : text.optedOut));
 
     const response = await page.goto(`${BASE_URL}/my/requests/${other.id}`);
     const leaked = await page.textContent("body");
