@@ -38,7 +38,7 @@ db: venv pg
 run: db
 	@echo
 	@echo "  crm_extended on http://localhost:$(HTTP_PORT)  (database $(DB))"
-	@echo "  logins: admin / admin (manager), demo / demo (salesperson), portal / portal (portal customer)"
+	@echo "  logins: admin / admin (manager), demo / demo (salesperson), camila / portal and erik / portal (portal customers)"
 	@echo "  stop with Ctrl-C; 'make stop' stops the database cluster"
 	@echo
 	@$(ODOO) -d $(DB) --db-filter='^$(DB)$$'
