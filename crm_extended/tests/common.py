@@ -166,22 +166,6 @@ class CrmRequestCase(CrmExtendedCase):
         return cls.env["crm.request"].create(values)
 
 
-class QueryCounter:
-    """Counts the SQL queries of a block: `with QueryCounter(self.cr) as counter: ...`,
-    then `counter.count` (Odoo 11 has no assertQueryCount)."""
-
-    def __init__(self, cr):
-        self.cr = cr
-        self.count = 0
-
-    def __enter__(self):
-        self._start = self.cr.sql_log_count
-        return self
-
-    def __exit__(self, *exc):
-        self.count = self.cr.sql_log_count - self._start
-
-
 # -- portal
 class PortalCase(CrmRequestCase):
     """Portal users around the shared customer: a colleague of the same company, a customer

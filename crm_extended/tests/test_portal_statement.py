@@ -3,7 +3,7 @@ from datetime import timedelta
 from odoo import fields
 from odoo.exceptions import AccessError
 
-from .common import PortalCase, QueryCounter
+from .common import PortalCase
 
 
 class TestPortalStatement(PortalCase):
@@ -109,9 +109,9 @@ class TestPortalStatement(PortalCase):
     def test_fixed_number_of_queries(self):
         def count():
             self.env.cache.invalidate()
-            with QueryCounter(self.env.cr) as counter:
+            with self.count_queries() as counter:
                 self.statement(self.portal_user, self.day(-200), self.day(0), limit=50)
-            return counter.count
+            return counter["queries"]
         count()  # warm the rule and access caches
         few = count()
         for offset in range(10):
