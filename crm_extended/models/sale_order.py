@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from odoo import api, fields, models
 
@@ -90,7 +90,9 @@ class SaleOrder(models.Model):
         days = self.env["res.config.settings"]._mailing_attribution_days()
         if not days:
             return mailings
-        until = fields.Datetime.from_string(date_order or fields.Datetime.now())
+        until = date_order or fields.Datetime.now()
+        if not isinstance(until, datetime):  # callers pass strings or datetimes alike
+            until = fields.Datetime.from_string(until)
         # statistics are marketing's records: read them for the salesperson, only to pick
         # the mailing whose campaign the order gets
         self.env.cr.execute("""

@@ -41,6 +41,13 @@ class TestMailingLastTouch(AttributionCase):
         # the mailing is the source, its medium the medium
         self.assertAttribution(order, self.campaign, self.email_medium, self.spring.source_id)
 
+    def test_order_date_given_as_a_datetime(self):
+        # as Odoo's own sale tests create orders
+        self.sent(self.spring, days_ago=29)
+        self.assertEqual(self.quotation(date_order=datetime.now()).campaign_id, self.campaign)
+        self.assertFalse(
+            self.quotation(date_order=datetime.now() - timedelta(days=40)).campaign_id)
+
     def test_mailing_outside_the_window_does_not(self):
         self.sent(self.spring, days_ago=31)
         self.assertFalse(self.quotation().campaign_id)
