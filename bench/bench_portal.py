@@ -12,7 +12,6 @@ table and writes it into bench/RESULTS.md (section "Portal").
 """
 import argparse
 import os
-import re
 import statistics
 import sys
 import time
@@ -24,6 +23,8 @@ import odoo  # noqa: E402
 from odoo.service import security  # noqa: E402
 from werkzeug.test import Client  # noqa: E402
 from werkzeug.wrappers import BaseResponse  # noqa: E402
+
+from results import replace_section  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LOGIN = "bench_portal"
@@ -171,15 +172,7 @@ def count_queries(client, url, sid):
 
 
 def write_results(table):
-    path = os.path.join(ROOT, "bench", "RESULTS.md")
-    text = open(path).read() if os.path.exists(path) else "# Benchmark results\n"
-    section = "## Portal\n\n" + table + "\n"
-    if "## Portal\n" in text:
-        text = re.sub(r"## Portal\n.*?(?=\n## |\Z)", section, text, flags=re.S)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    with open(path, "w") as handle:
-        handle.write(text)
+    replace_section("Portal", table)
 
 
 def main():

@@ -15,8 +15,6 @@ members touched) before it is timed, and raises if it is wrong. Everything is ro
 """
 import argparse
 import datetime
-import os
-import re
 import statistics
 import time
 
@@ -34,7 +32,7 @@ except ImportError:          # standalone: the shared runner is not there
 import odoo  # noqa: E402
 from odoo import SUPERUSER_ID, api, fields  # noqa: E402
 
-HERE = os.path.dirname(os.path.abspath(__file__))
+from results import replace_section  # noqa: E402
 
 POSTED = "('open', 'paid')"
 HAND_SQL = """
@@ -232,19 +230,10 @@ def _write_section(rows, database, repeat):
     table += ["| %s | %s | %.3f | %.2f | %s |" % (title, label, median, ratio, ", ".join(
         "%s %s" % (key, value) for key, value in sorted(extra.items())))
         for title, label, median, ratio, extra in rows]
-    section = ("## Segments\n\n`bench/bench_segments.py` on `%s` (%s), median of %d runs "
-               "after a warm-up, variants interleaved; ratio to the scenario's first "
-               "variant in the same run.\n\n%s\n" % (
-                   database, datetime.date.today(), repeat, "\n".join(table)))
-    path = os.path.join(HERE, "RESULTS.md")
-    text = open(path).read() if os.path.exists(path) else "# Benchmark results\n"
-    if "## Segments\n" in text:
-        text = re.sub(r"## Segments\n.*?(?=\n## |\Z)", section.rstrip("\n") + "\n", text,
-                      flags=re.S)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    with open(path, "w") as output:
-        output.write(text)
+    replace_section("Segments", (
+        "`bench/bench_segments.py` on `%s` (%s), median of %d runs after a warm-up, variants "
+        "interleaved; ratio to the scenario's first variant in the same run.\n\n%s" % (
+            database, datetime.date.today(), repeat, "\n".join(table))))
 
 
 def main():
