@@ -246,13 +246,12 @@ class CrmRequest(models.Model):
             return
         view = self.env["ir.ui.view"].browse(
             self.env["ir.model.data"].xmlid_to_res_id("mail.message_user_assigned"))
-        sender = self._sender_address()
         for request in self:
             body = view.render({"object": request}, engine="ir.qweb")
             request._queue_mail({
                 "subject": request.display_name,
                 "body": body,
-                "email_from": sender,
+                "email_from": request._sender_address(),
                 "recipient_ids": [(4, pid) for pid in partner_ids],
                 # Deleted once sent, message included, as Odoo does with this mail.
                 "auto_delete": True,

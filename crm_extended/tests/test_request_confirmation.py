@@ -107,6 +107,15 @@ class TestRequestConfirmation(CrmRequestCase):
             self.assertEqual(request.message_follower_ids.mapped("partner_id"),
                              self.customer | creator.partner_id | self.user_manager.partner_id)
 
+    def test_reassigning_several_requests_tells_the_new_responsible_once_each(self):
+        requests = self.create_request("First") | self.create_request("Second")
+        requests.with_context(tracking_disable=False).write({"user_id": self.user_crm.id})
+        told = self.env["mail.mail"].search([
+            ("model", "=", "crm.request"), ("res_id", "in", requests.ids),
+            ("recipient_ids", "in", self.user_crm.partner_id.ids)])
+        self.assertEqual(sorted(told.mapped("res_id")), sorted(requests.ids))
+        self.assertTrue(all("You have been assigned" in mail.body_html for mail in told))
+
 
 class TestRequestXmlRpc(HttpCase):
     """Integrators script requests over XML-RPC: creation is routed and numbered, and the
