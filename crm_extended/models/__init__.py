@@ -21,6 +21,7 @@ from . import account_invoice_line
 from . import crm_interest_area
 from . import crm_interest_subscription
 from . import crm_segment
+from . import crm_partner_rfm
 from . import mail_mass_mailing
 
 # -- portal (res_partner is imported below)

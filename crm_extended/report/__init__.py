@@ -13,6 +13,7 @@ from . import crm_profitability_report
 
 # -- segments
 from . import crm_retention_report
+from . import crm_rfm_report
 
 # -- portal
 from . import report_partner_statement
