@@ -14,6 +14,7 @@
         "sale_management",
         "sale_crm",
         "account_invoicing",
+        "account_payment",
         "portal",
         "mass_mailing",
         "utm",

@@ -36,6 +36,7 @@ from . import test_segment_retention
 from . import test_portal_guard
 from . import test_portal_interests
 from . import test_portal_pages
+from . import test_portal_payment
 from . import test_portal_requests
 from . import test_portal_statement
 

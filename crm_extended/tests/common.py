@@ -1,4 +1,5 @@
 import re
+import tempfile
 from contextlib import contextmanager
 
 import requests
@@ -156,6 +157,19 @@ class CrmExtendedCase(SavepointCase):
         start = self.env.cr.sql_log_count
         yield counter
         counter["queries"] = self.env.cr.sql_log_count - start
+
+    def render_pdf(self, report, res_ids, data=None):
+        """``report`` printed through wkhtmltopdf as outside tests (Odoo 11 renders HTML
+        in tests unless a report directory is set). The page's stylesheets are left out:
+        the test server would read them outside this test's transaction."""
+        config = odoo.tools.config
+        previous = config["test_report_directory"]
+        self.env["ir.config_parameter"].sudo().set_param("report.url", "http://127.0.0.1:9")
+        config["test_report_directory"] = tempfile.gettempdir()
+        try:
+            return report.render_qweb_pdf(res_ids, data=data)
+        finally:
+            config["test_report_directory"] = previous
 
 
 class CrmRequestCase(CrmExtendedCase):
@@ -338,6 +352,15 @@ class PortalHttpCase(PortalCase):
             response = self.opener.get(url, timeout=timeout, allow_redirects=allow_redirects)
         self.env.cache.invalidate()
         return response
+
+    def json_call(self, url, **params):
+        """The result of a JSON-RPC call to ``url``, as a browser's script makes it."""
+        self.share_with_http()
+        response = self.opener.post("http://%s:%s%s" % (HOST, PORT, url), timeout=30, json={
+            "jsonrpc": "2.0", "method": "call", "params": params})
+        self.env.cache.invalidate()
+        self.assertEqual(response.status_code, 200)
+        return response.json().get("result")
 
     def count_page_queries(self, url):
         """The SQL queries the server runs to answer ``url`` (on the shared test cursor)."""
