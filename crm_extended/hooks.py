@@ -64,6 +64,30 @@ def _profitability_post_init(cr):
     """)
 
 
+def _own_mail_thread_models(env):
+    """The models crm_extended defines (not those it extends) that keep a chatter."""
+    return [name for name, model in env.registry.items()
+            if model._original_module == "crm_extended" and model._auto
+            and not model._abstract and not model._transient
+            and issubclass(model, env.registry["mail.thread"])]
+
+
+def _reliability_uninstall(env):
+    """Unlink the records of the addon's own chatter models before Odoo removes its data.
+
+    Odoo deletes a module's data records (request types, stages...) before it drops the
+    module's tables, and requests still refer to those with ondelete='restrict': the types
+    and stages in use and their XML ids would stay behind. Their messages, followers,
+    activities and attachments refer to them by (model, res_id), which nothing cascades:
+    left over, they would reappear on the new records of a re-install that get the same ids.
+    The records themselves go with their tables anyway; the customers' partners, orders,
+    invoices and leads are not touched."""
+    names = _own_mail_thread_models(env)
+    # requests first: they refer to the others
+    for name in sorted(names, key=lambda name: name != "crm.request"):
+        env[name].with_context(active_test=False).search([]).unlink()
+
+
 def pre_init_hook(cr):
     # -- profitability
     _profitability_pre_init(cr)
@@ -74,3 +98,9 @@ def post_init_hook(cr, registry):
     # -- profitability
     _profitability_post_init(cr)
     env["res.partner"]._cron_customer_ranking()
+
+
+def uninstall_hook(cr, registry):
+    env = api.Environment(cr, SUPERUSER_ID, {})
+    # -- reliability
+    _reliability_uninstall(env)
