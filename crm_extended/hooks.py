@@ -1,6 +1,9 @@
 """Install hooks. One function per capability, called from the two hooks below, so that
 branches add their own without touching each other's lines."""
+from functools import partial
+
 from odoo import SUPERUSER_ID, api
+from odoo.modules.registry import Registry
 
 
 def _profitability_pre_init(cr):
@@ -88,6 +91,26 @@ def _reliability_uninstall(env):
         env[name].with_context(active_test=False).search([]).unlink()
 
 
+def _extended_report_views(env):
+    """Odoo's reports built as SQL views (sale.report...) that the addon adds columns to."""
+    return [name for name, model in env.registry.items()
+            if not model._auto and not model._abstract
+            and model._original_module != "crm_extended"
+            and any(field._module == "crm_extended" and field.store
+                    for field in model._fields.values())]
+
+
+def _rebuild_report_views(dbname, names):
+    """Rebuild the views from a registry without crm_extended, once the uninstall is
+    committed (as sale's own uninstall hook does for its teams): Odoo drops the columns of
+    tables, not those of views, which would keep selecting the addon's columns."""
+    with api.Environment.manage(), Registry.new(dbname).cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        for name in names:
+            if name in env:
+                env[name].init()
+
+
 def pre_init_hook(cr):
     # -- profitability
     _profitability_pre_init(cr)
@@ -104,3 +127,4 @@ def uninstall_hook(cr, registry):
     env = api.Environment(cr, SUPERUSER_ID, {})
     # -- reliability
     _reliability_uninstall(env)
+    cr.after("commit", partial(_rebuild_report_views, cr.dbname, _extended_report_views(env)))

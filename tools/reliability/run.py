@@ -83,6 +83,7 @@ def run_suite(args, tally):
     signal.alarm(args.timeout)
     try:
         with tally.timed('set-up'):
+            open(server.logfile, 'w').close()  # the log counts (retries, skips) are this run's
             cluster.start()
             ctx = Context(args, cfg, cluster, server, tally)
             if args.reuse and lifecycle.installed(ctx):
