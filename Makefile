@@ -28,6 +28,7 @@ help:
 
 venv:
 	@tools/venv.sh
+	@tools/debian_package.sh wkhtmltopdf wkhtmltopdf
 
 pg:
 	@tools/pg.sh start

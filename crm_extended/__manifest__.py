@@ -4,7 +4,7 @@
     "name": "CRM Extended",
     "summary": "Service requests, campaign attribution, customer profitability, "
                "segments and a self-service portal in Odoo's own screens",
-    "version": "11.0.1.0.0",
+    "version": "11.0.1.1.0",
     "category": "Sales",
     "website": "https://github.com/crm-extended/crm_extended",
     "author": "crm_extended authors",
@@ -14,6 +14,7 @@
         "sale_management",
         "sale_crm",
         "account_invoicing",
+        "account_payment",
         "portal",
         "mass_mailing",
         "utm",
@@ -63,6 +64,7 @@
         "views/mail_mass_mailing_views.xml",
         "data/crm_segment_data.xml",
         "report/crm_retention_report_views.xml",
+        "report/crm_rfm_report_views.xml",
 
         # -- portal
         "security/portal_security.xml",

@@ -120,6 +120,7 @@ def post_init_hook(cr, registry):
     env = api.Environment(cr, SUPERUSER_ID, {})
     # -- profitability
     _profitability_post_init(cr)
+    env["crm.profitability.line"]._fill()    # again: the margins have just been filled
     env["res.partner"]._cron_customer_ranking()
 
 

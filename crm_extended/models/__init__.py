@@ -12,6 +12,7 @@ from . import crm_request
 from . import sale_order
 from . import account_invoice
 from . import utm_campaign
+from . import mail_mail_statistics
 
 # -- profitability
 from . import crm_customer_group
@@ -21,6 +22,7 @@ from . import account_invoice_line
 from . import crm_interest_area
 from . import crm_interest_subscription
 from . import crm_segment
+from . import crm_partner_rfm
 from . import mail_mass_mailing
 
 # -- portal (res_partner is imported below)

@@ -4,6 +4,9 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models, tools
 from odoo.exceptions import AccessError, ValidationError
+from odoo.osv import expression
+
+from .crm_partner_rfm import RFM_COLUMNS, RFM_SEGMENTS
 
 PROFILE_DEPENDS = (
     "customer_kind", "is_company", "name", "phone", "mobile", "email", "payment_preference",
@@ -28,37 +31,14 @@ READY_TO_TRADE_FIELDS = {
 
 ABC_CLASSES = [("A", "A"), ("B", "B"), ("C", "C")]
 
-# -- segments: the usual RFM segments, named from the recency and frequency scores.
-RFM_SEGMENTS = [
-    ("champions", "Champions"), ("loyal", "Loyal"),
-    ("potential_loyalists", "Potential loyalists"), ("new", "New customers"),
-    ("promising", "Promising"), ("need_attention", "Need attention"),
-    ("about_to_sleep", "About to sleep"), ("at_risk", "At risk"),
-    ("cannot_lose_them", "Cannot lose them"), ("hibernating", "Hibernating"),
-    ("lost", "Lost"),
-]
-RFM_SEGMENT_BY_SCORES = {
-    "lost": ["11"],
-    "hibernating": ["12", "21", "22"],
-    "at_risk": ["13", "14", "23", "24"],
-    "cannot_lose_them": ["15", "25"],
-    "about_to_sleep": ["31", "32"],
-    "need_attention": ["33"],
-    "loyal": ["34", "35", "44", "45"],
-    "promising": ["41"],
-    "new": ["51"],
-    "potential_loyalists": ["42", "43", "52", "53"],
-    "champions": ["54", "55"],
-}
-# The segment of recency r and frequency f (1..5) is RFM_SEGMENT_ARRAY[(r - 1) * 5 + f - 1].
-RFM_SEGMENT_ARRAY = [next(segment for segment, scores in RFM_SEGMENT_BY_SCORES.items()
-                          if "%d%d" % (r, f) in scores)
-                     for r in range(1, 6) for f in range(1, 6)]
 
-# The quintile PostgreSQL's ntile(5) gives to position {k} of {n} rows: the first n % 5
-# quintiles hold one row more than the others.
-NTILE5_SQL = """CASE WHEN {k} <= ({n} %% 5) * ({n} / 5 + 1) THEN ({k} - 1) / ({n} / 5 + 1) + 1
-     ELSE {n} %% 5 + ({k} - 1 - ({n} %% 5) * ({n} / 5 + 1)) / NULLIF({n} / 5, 0) + 1 END"""
+def _rfm_field(field_class, column, string, **kwargs):
+    """The partner's read-only field rfm_<column>: the column of its crm.partner.rfm row,
+    searchable there (internal users only: the scores are no business of portal users)."""
+    return field_class(string=string, compute="_compute_rfm", readonly=True, copy=False,
+                       groups="base.group_user",
+                       search=lambda partners, operator, value: partners._search_rfm(
+                           column, operator, value), **kwargs)
 
 
 def _has_address(partner):
@@ -543,27 +523,56 @@ class ResPartner(models.Model):
             "label": partner.display_name,
         } for partner in self]
 
-    # -- segments
-    rfm_recency = fields.Integer(
-        "Recency score", readonly=True, copy=False, group_operator="avg",
+    # -- segments: RFM scores, kept in crm.partner.rfm (see there why) and shown here
+    rfm_recency = _rfm_field(
+        fields.Integer, "recency", "Recency score",
         help="1 to 5: the quintile of the customer's last invoice date among the company's "
              "invoiced customers (5: most recent).")
-    rfm_frequency = fields.Integer(
-        "Frequency score", readonly=True, copy=False, group_operator="avg",
+    rfm_frequency = _rfm_field(
+        fields.Integer, "frequency", "Frequency score",
         help="1 to 5: the quintile of the customer's number of invoices.")
-    rfm_monetary = fields.Integer(
-        "Monetary score", readonly=True, copy=False, group_operator="avg",
+    rfm_monetary = _rfm_field(
+        fields.Integer, "monetary", "Monetary score",
         help="1 to 5: the quintile of the customer's revenue (invoices minus credit notes).")
-    rfm_score = fields.Char("RFM score", readonly=True, copy=False,
-                            help="Recency, frequency and monetary scores, e.g. 545.")
-    # Not indexed: the nightly UPDATE rewrites these columns for every changed customer,
-    # and every index costs on each of those rows.
-    rfm_segment = fields.Selection(RFM_SEGMENTS, "RFM segment", readonly=True, copy=False)
-    rfm_last_invoice_date = fields.Date("Last invoice", readonly=True, copy=False)
-    rfm_invoice_count = fields.Integer("Invoices", readonly=True, copy=False)
-    rfm_revenue = fields.Monetary("Revenue", readonly=True, copy=False,
-                                  help="Posted invoices minus credit notes, untaxed, in "
-                                       "company currency, as of the last RFM computation.")
+    rfm_score = _rfm_field(fields.Char, "score", "RFM score",
+                           help="Recency, frequency and monetary scores, e.g. 545.")
+    rfm_segment = _rfm_field(fields.Selection, "segment", "RFM segment", selection=RFM_SEGMENTS)
+    rfm_last_invoice_date = _rfm_field(fields.Date, "last_invoice_date", "Last invoice")
+    rfm_invoice_count = _rfm_field(fields.Integer, "invoice_count", "Invoices")
+    rfm_revenue = _rfm_field(fields.Monetary, "revenue", "Revenue",
+                             help="Posted invoices minus credit notes, untaxed, in company "
+                                  "currency, as of the last RFM computation.")
+
+    def _compute_rfm(self):
+        """The scores of the displayed partners in one query; with the user's record
+        rules, so that a partner shows only the scores taken in the user's companies."""
+        ids = [partner_id for partner_id in self.ids if isinstance(partner_id, int)]
+        rows = self.env["crm.partner.rfm"].search([("partner_id", "in", ids)])
+        by_partner = {row.partner_id.id: row for row in rows}
+        no_row = self.env["crm.partner.rfm"]
+        for partner in self:
+            row = by_partner.get(partner.id, no_row)
+            for column in RFM_COLUMNS:
+                partner["rfm_" + column] = row[column]
+
+    @api.model
+    def _search_rfm(self, column, operator, value):
+        """Partners whose crm.partner.rfm row (within the user's record rules) satisfies
+        ``column operator value``, as a subquery. A partner without scores reads as
+        False, so it matches "= False", "!= 'lost'" and the like: those become "not
+        among the rows satisfying the opposite"."""
+        rfm = self.env["crm.partner.rfm"]
+        rfm.check_access_rights("read")
+        values = value if isinstance(value, (list, tuple)) else [value]
+        unscored_match = (any(item is False or item is None for item in values)
+                          != (operator in expression.NEGATIVE_TERM_OPERATORS))
+        domain = [(column, operator, value)]
+        query = rfm._where_calc(["!"] + domain if unscored_match else domain)
+        rfm._apply_ir_rules(query, "read")
+        from_clause, where_clause, params = query.get_sql()
+        subquery = 'SELECT "crm_partner_rfm".partner_id FROM %s WHERE %s' % (
+            from_clause, where_clause or "TRUE")
+        return [("id", "not inselect" if unscored_match else "inselect", (subquery, params))]
 
     @api.model
     def _cron_compute_rfm(self):
@@ -571,78 +580,8 @@ class ResPartner(models.Model):
 
     @api.model
     def _compute_rfm_scores(self):
-        """Score every invoiced commercial partner in one UPDATE.
-
-        Quintiles are taken per company over its customers with posted invoices, as
-        ``ntile(5)`` would split them ordered by the value, except that equal values never
-        get different scores: they all get the quintile of the first of them (the quintile
-        of their ``rank()``), so a value shared by many (one single
-        invoice, typically) sits in the lower quintile. A partner invoiced by several
-        companies is scored within the company of its partner record, or, for a shared
-        partner, within the company where its revenue is highest. Partners no longer
-        invoiced lose their scores.
-        """
-        quintile = {
-            name: NTILE5_SQL.format(k="%s_rank" % name, n="customer_count")
-            for name in ("recency", "frequency", "monetary")}
-        self.env.cr.execute("""
-            WITH facts AS (
-                SELECT inv.commercial_partner_id AS partner_id, inv.company_id,
-                       max(inv.date_invoice) FILTER (WHERE inv.type = 'out_invoice') AS last_date,
-                       count(*) FILTER (WHERE inv.type = 'out_invoice') AS frequency,
-                       sum(inv.amount_untaxed_signed) AS monetary
-                  FROM account_invoice inv
-                 WHERE inv.state IN ('open', 'paid')
-                   AND inv.type IN ('out_invoice', 'out_refund')
-                   AND inv.commercial_partner_id IS NOT NULL
-                 GROUP BY inv.commercial_partner_id, inv.company_id
-                HAVING count(*) FILTER (WHERE inv.type = 'out_invoice') > 0
-            ), ranked AS (
-                SELECT facts.*,
-                       count(*) OVER (PARTITION BY company_id) AS customer_count,
-                       rank() OVER (PARTITION BY company_id ORDER BY last_date) AS recency_rank,
-                       rank() OVER (PARTITION BY company_id ORDER BY frequency)
-                           AS frequency_rank,
-                       rank() OVER (PARTITION BY company_id ORDER BY monetary) AS monetary_rank
-                  FROM facts
-            ), scores AS (
-                SELECT ranked.*, %(recency)s AS recency, %(frequency)s AS frequency_score,
-                       %(monetary)s AS monetary_score
-                  FROM ranked
-            ), home AS (
-                SELECT DISTINCT ON (scores.partner_id) scores.*
-                  FROM scores JOIN res_partner partner ON partner.id = scores.partner_id
-                 ORDER BY scores.partner_id,
-                          (scores.company_id = partner.company_id) DESC NULLS LAST,
-                          scores.monetary DESC, scores.company_id
-            ), target AS (
-                SELECT partner.id, home.recency, home.frequency_score, home.monetary_score,
-                       home.recency::text || home.frequency_score::text
-                       || home.monetary_score::text AS score,
-                       (%%(segments)s::varchar[])[(home.recency - 1) * 5 + home.frequency_score]
-                           AS segment,
-                       home.last_date, home.frequency, home.monetary
-                  FROM res_partner partner
-                  LEFT JOIN home ON home.partner_id = partner.id
-                 WHERE home.partner_id IS NOT NULL OR partner.rfm_score IS NOT NULL
-            )
-            UPDATE res_partner partner
-               SET rfm_recency = target.recency, rfm_frequency = target.frequency_score,
-                   rfm_monetary = target.monetary_score, rfm_score = target.score,
-                   rfm_segment = target.segment, rfm_last_invoice_date = target.last_date,
-                   rfm_invoice_count = target.frequency, rfm_revenue = target.monetary
-              FROM target
-             WHERE partner.id = target.id
-               AND (partner.rfm_score, partner.rfm_segment, partner.rfm_last_invoice_date,
-                    partner.rfm_invoice_count, partner.rfm_revenue)
-                   IS DISTINCT FROM (target.score, target.segment, target.last_date,
-                                     target.frequency::integer, target.monetary)
-        """ % quintile, {"segments": RFM_SEGMENT_ARRAY})
-        updated = self.env.cr.rowcount
-        self.invalidate_cache(["rfm_recency", "rfm_frequency", "rfm_monetary", "rfm_score",
-                               "rfm_segment", "rfm_last_invoice_date", "rfm_invoice_count",
-                               "rfm_revenue"])
-        return updated
+        """Rescore every invoiced customer (crm.partner.rfm); the number of rows written."""
+        return self.env["crm.partner.rfm"]._compute_scores()
 
 
 _POSTED_CUSTOMER_INVOICE = """

@@ -8,10 +8,12 @@ from . import sale_report
 from . import account_invoice_report
 
 # -- profitability
+from . import crm_profitability_line
 from . import crm_profitability_report
 
 # -- segments
 from . import crm_retention_report
+from . import crm_rfm_report
 
 # -- portal
 from . import report_partner_statement

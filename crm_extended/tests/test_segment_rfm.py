@@ -71,11 +71,71 @@ class TestRfm(CrmExtendedCase):
         self.assertEqual(self.customers.mapped("rfm_monetary"), [1, 2, 2, 3, 1, 3, 4, 4, 5, 5])
         self.assertEqual(self.env["res.partner"]._compute_rfm_scores(), 0)
 
+    def _scores_row(self, partner, company=None, **values):
+        """A crm.partner.rfm row written directly, as an earlier run would have left it."""
+        return self.env["crm.partner.rfm"].create(dict({
+            "partner_id": partner.id, "company_id": (company or self.company).id,
+            "recency": 1, "frequency": 1, "monetary": 1, "score": "111", "segment": "lost",
+        }, **values))
+
     def test_scores_are_dropped_when_no_longer_invoiced(self):
-        self.never_invoiced.write({"rfm_score": "111", "rfm_segment": "lost"})
-        self.env["res.partner"]._compute_rfm_scores()
+        self._scores_row(self.never_invoiced)
+        self.assertEqual(self.never_invoiced.rfm_segment, "lost")
+        self.assertEqual(self.env["res.partner"]._compute_rfm_scores(), 1)
         self.assertFalse(self.never_invoiced.rfm_score)
         self.assertFalse(self.never_invoiced.rfm_segment)
+
+    def test_a_customer_whose_invoice_is_cancelled_loses_its_scores(self):
+        c1 = self.customers[0]
+        invoice = c1.invoice_ids
+        invoice.journal_id.update_posted = True
+        invoice.action_invoice_cancel()
+        self.env["res.partner"]._compute_rfm_scores()
+        self.assertFalse(c1.rfm_segment)
+        self.assertFalse(self.env["crm.partner.rfm"].search([("partner_id", "=", c1.id)]))
+        self.assertEqual(self.env["crm.partner.rfm"].search_count(
+            [("partner_id", "in", self.customers.ids)]), 9)
+
+    def test_scores_live_in_their_own_table_and_a_second_run_writes_nothing(self):
+        rows = self.env["crm.partner.rfm"].search([("partner_id", "in", self.customers.ids)])
+        self.assertEqual(sorted(rows.mapped("score")), sorted(
+            "%d%d%d" % scores for scores in self.scores()))
+        self.assertEqual(set(rows.mapped("company_id")), {self.company})
+        self.env.cr.execute("SELECT ctid::text FROM crm_partner_rfm ORDER BY partner_id")
+        before = self.env.cr.fetchall()
+        self.assertEqual(self.env["res.partner"]._compute_rfm_scores(), 0)
+        self.env.cr.execute("SELECT ctid::text FROM crm_partner_rfm ORDER BY partner_id")
+        self.assertEqual(self.env.cr.fetchall(), before, "a row was rewritten")
+        # scoring from an empty table writes each customer once
+        self.env["crm.partner.rfm"].search([]).unlink()
+        self.assertEqual(self.env["res.partner"]._compute_rfm_scores(), 10)
+        self.assertEqual(self.customers[9].rfm_score, "555")
+
+    def test_partner_fields_search_like_stored_ones(self):
+        partners = self.env["res.partner"]
+        lost = self.customers[:3]
+        self.assertEqual(partners.search([("rfm_segment", "=", "lost")]), lost)
+        self.assertEqual(partners.search([("rfm_score", "=", "555")]), self.customers[8:])
+        self.assertEqual(partners.search([("rfm_recency", ">=", 4)]), self.customers[6:])
+        unscored = partners.search([("id", "in", (self.customers | self.never_invoiced).ids),
+                                    ("rfm_segment", "=", False)])
+        self.assertEqual(unscored, self.never_invoiced)
+        not_lost = partners.search([("id", "in", (self.customers | self.never_invoiced).ids),
+                                    ("rfm_segment", "!=", "lost")])
+        self.assertEqual(not_lost, self.customers[3:] | self.never_invoiced)
+
+    def test_scores_of_another_company_stay_there(self):
+        other = self.env["res.company"].create({"name": "Other Co"})
+        theirs = self.env["res.partner"].create({"name": "Their Client", "customer": True})
+        self._scores_row(theirs, company=other, segment="champions", score="555")
+        salesman = self.env["res.partner"].sudo(self.user_salesman)
+        self.assertEqual(self.env["res.partner"].browse(theirs.id).rfm_segment, "champions")
+        self.assertFalse(salesman.browse(theirs.id).rfm_segment)
+        self.assertEqual(salesman.search([("rfm_segment", "=", "champions")]),
+                         self.customers[8:])
+        report = self.env["crm.rfm.report"].sudo(self.user_salesman)
+        self.assertNotIn(theirs, report.search([]).mapped("partner_id"))
+        self.assertEqual(len(report.search([])), 10)
 
     def test_segment_on_rfm_segment(self):
         segment = self.env["crm.segment"].create({"name": "Champions",
@@ -83,10 +143,10 @@ class TestRfm(CrmExtendedCase):
         self.assertEqual(set(segment._get_partner_ids()), set(self.customers[8:].ids))
 
     def test_pivot_groups_customers_by_segment_with_revenue(self):
-        groups = self.env["res.partner"].read_group(
-            [("rfm_segment", "!=", False)], ["rfm_segment", "rfm_revenue"], ["rfm_segment"])
-        revenue = {g["rfm_segment"]: g["rfm_revenue"] for g in groups}
-        counts = {g["rfm_segment"]: g["rfm_segment_count"] for g in groups}
+        groups = self.env["crm.rfm.report"].sudo(self.user_salesman).read_group(
+            [], ["segment", "revenue"], ["segment"])
+        revenue = {g["segment"]: g["revenue"] for g in groups}
+        counts = {g["segment"]: g["segment_count"] for g in groups}
         self.assertAlmostEqual(revenue["lost"], 100 + 200 + 300, places=2)
         self.assertAlmostEqual(revenue["champions"], 900 + 1000, places=2)
         self.assertEqual(counts["about_to_sleep"], 2)
