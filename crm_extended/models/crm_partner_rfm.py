@@ -87,7 +87,7 @@ class CrmPartnerRfm(models.Model):
 
     A table of its own rather than columns of res_partner: rescoring every customer
     rewrites these narrow rows, not the wide partner rows with all their indexes and
-    triggers (three times faster at 100,000 customers, see bench/RESULTS.md).
+    triggers (2.5 times faster at 100,000 customers, see bench/RESULTS.md).
     """
 
     _name = "crm.partner.rfm"
