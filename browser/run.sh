@@ -16,13 +16,7 @@ die() { echo "browser: $*" >&2; exit 1; }
 
 install_chromium() {
   [ -x "$CHROMIUM" ] && return
-  echo "browser: installing Debian's chromium package" >&2
-  local sudo=""
-  [ "$(id -u)" = 0 ] || sudo="sudo -n"
-  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null 2>&1 \
-    || { $sudo apt-get update -q >/dev/null 2>&1 \
-         && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null; } \
-    || die "cannot install the chromium package (needs root or password-less sudo)"
+  tools/debian_package.sh chromium chromium || die "cannot install Chromium"
   [ -x "$CHROMIUM" ] || die "no Chromium at $CHROMIUM after installing it"
 }
 

@@ -14,6 +14,7 @@
         "sale_management",
         "sale_crm",
         "account_invoicing",
+        "account_payment",
         "portal",
         "mass_mailing",
         "utm",
@@ -109,4 +110,5 @@
     # hooks.py: one function per capability
     "pre_init_hook": "pre_init_hook",
     "post_init_hook": "post_init_hook",
+    "uninstall_hook": "uninstall_hook",
 }

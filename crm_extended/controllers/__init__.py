@@ -1,2 +1,3 @@
 # -- portal
+from . import payment
 from . import portal

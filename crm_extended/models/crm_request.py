@@ -1,8 +1,9 @@
 import re
 import uuid
 from datetime import datetime, timedelta
+from email.utils import formataddr
 
-from odoo import _, api, fields, models
+from odoo import SUPERUSER_ID, _, api, fields, models, registry
 from odoo.addons.crm.models.crm_stage import AVAILABLE_PRIORITIES
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import email_split, html2plaintext
@@ -186,15 +187,76 @@ class CrmRequest(models.Model):
     @api.model
     def create(self, vals):
         vals = self._prepare_create_values(dict(vals))
-        request = super().create(vals)
-        if request.partner_id and request.confidentiality != "internal":
-            # Followers get the public replies by email, so the customer hears back.
-            request.message_subscribe(partner_ids=request.partner_id.ids)
+        vals["message_follower_ids"] = (vals.get("message_follower_ids") or []) + \
+            self._creation_follower_commands(vals)
+        # The followers are in the values: mail.thread must not subscribe them one by one.
+        request = super(CrmRequest, self.with_context(
+            mail_create_nosubscribe=True, crm_request_followers_set=True)).create(vals)
+        request = request.with_env(self.env)
+        request._notify_creation_assignee()
         # Internal requests and requests filed already closed are not the customer's news.
         if (request.request_type_id.auto_confirm and request.confidentiality != "internal"
                 and request.state not in CLOSED_STATES):
             request._send_confirmation(automatic=True)
         return request
+
+    @api.model
+    def _creation_follower_partners(self, vals):
+        """Who follows a new request: the customer (public replies reach them by email)
+        and, as mail.thread would subscribe them, its creator and its responsible."""
+        partners = self.env["res.partner"]
+        if vals.get("partner_id") and vals.get("confidentiality") != "internal":
+            partners |= partners.browse(vals["partner_id"])
+        if not self.env.context.get("tracking_disable"):
+            if not self.env.context.get("mail_create_nosubscribe"):
+                partners |= self.env.user.partner_id
+            assignee = self.env["res.users"].sudo().browse(vals.get("user_id"))
+            if assignee.partner_id.active:
+                partners |= assignee.partner_id
+        return partners
+
+    @api.model
+    def _creation_follower_commands(self, vals):
+        partners = self._creation_follower_partners(vals)
+        if not partners:
+            return []
+        # One call for all of them: each gets the subtypes mail.thread would give it.
+        return self.env["mail.followers"]._add_follower_command(
+            self._name, [], dict.fromkeys(partners.ids), {}, force=True)[0]
+
+    def _message_get_auto_subscribe_fields(self, updated_fields, auto_follow_fields=None):
+        if self.env.context.get("crm_request_followers_set"):
+            return []
+        return super()._message_get_auto_subscribe_fields(updated_fields, auto_follow_fields)
+
+    def _notify_creation_assignee(self):
+        """Tell the responsible of a new request it is theirs, as mail.thread does on
+        assignment (not when they filed it themselves, nor when tracking is off)."""
+        assignee = self.user_id
+        if (assignee and assignee != self.env.user and assignee.notification_type == "email"
+                and not self.env.context.get("tracking_disable")):
+            self._message_auto_subscribe_notify(assignee.partner_id.ids)
+
+    @api.multi
+    def _message_auto_subscribe_notify(self, partner_ids):
+        """Odoo's "you have been assigned" mail, queued like the other mails of requests
+        (Odoo's own goes through a mass-mail composer and is sent on the spot, inside
+        the transaction that assigns)."""
+        if not partner_ids or self.env.context.get("mail_auto_subscribe_no_notify"):
+            return
+        view = self.env["ir.ui.view"].browse(
+            self.env["ir.model.data"].xmlid_to_res_id("mail.message_user_assigned"))
+        sender = self._sender_address()
+        for request in self:
+            body = view.render({"object": request}, engine="ir.qweb")
+            request._queue_mail({
+                "subject": request.display_name,
+                "body": body,
+                "email_from": sender,
+                "recipient_ids": [(4, pid) for pid in partner_ids],
+                # Deleted once sent, message included, as Odoo does with this mail.
+                "auto_delete": True,
+            })
 
     @api.model
     def _prepare_create_values(self, vals):
@@ -221,6 +283,7 @@ class CrmRequest(models.Model):
             vals.update(self._route(vals, request_type, partner, company))
         stage = (self.env["crm.request.stage"].browse(vals.get("stage_id"))
                  or self._default_stage())
+        vals["stage_id"] = stage.id
         self.browse()._check_stage_requirements(stage, vals)
         # Numbered last: a refused request does not burn a case number.
         if not vals.get("number"):
@@ -291,24 +354,102 @@ class CrmRequest(models.Model):
     def _send_confirmation(self, automatic):
         self.ensure_one()
         if not self.partner_id.email:
-            message = _("No confirmation sent for request %(number)s: the customer "
-                        "%(customer)s has no email address. Add one to the contact first.") % {
+            return self._refuse_confirmation(automatic, _(
+                "No confirmation sent for request %(number)s: the customer %(customer)s has "
+                "no email address. Add one to the contact first.") % {
                 "number": self.number,
-                "customer": self.partner_id.display_name or self.partner_email or ""}
-            if not automatic:
-                raise UserError(message)
-            self.message_post(body=message, subtype="mail.mt_note")
-            return False
+                "customer": self.partner_id.display_name or self.partner_email or ""})
         template = (self.request_type_id.confirmation_template_id
                     or self.env.ref("crm_extended.mail_template_crm_request_confirmation"))
-        # Rendered once in the customer's language and posted as a comment to the customer
-        # (the composer wizard would render every field twice per request).
-        mail = template.generate_email(self.id, fields=["subject", "body_html"])
-        self.message_post(subject=mail["subject"], body=mail["body"],
-                          partner_ids=self.partner_id.ids, attachment_ids=mail["attachment_ids"],
-                          subtype="mail.mt_comment", message_type="comment")
+        rendered = template.generate_email(
+            self.id, fields=["subject", "body_html", "email_from", "reply_to"])
+        sender = rendered.get("email_from") or self._sender_address()
+        if not sender:
+            return self._refuse_confirmation(automatic, _(
+                "No confirmation sent for request %s: neither you nor the company has an "
+                "email address to send it from.") % self.number)
+        self._queue_confirmation(template, rendered, sender)
         self.date_confirmation = fields.Datetime.now()
         return True
+
+    def _refuse_confirmation(self, automatic, message):
+        """A confirmation asked for by a user fails with `message`; an automatic one
+        leaves it as a note on the request."""
+        if not automatic:
+            raise UserError(message)
+        self.message_post(body=message, subtype="mail.mt_note")
+        return False
+
+    def _queue_confirmation(self, template, rendered, sender):
+        """The confirmation (`rendered` once from `template`, in the customer's language)
+        as Odoo's template mailing makes it: a message in the chatter addressed to the
+        customer, and its outgoing mail."""
+        ir_model_data = self.env["ir.model.data"]
+        values = {
+            "message_type": "comment",
+            "subtype_id": ir_model_data.xmlid_to_res_id("mail.mt_comment"),
+            "author_id": self.env.user.partner_id.id,
+            "email_from": sender,
+            "subject": rendered["subject"],
+            "body": rendered["body"],
+            "partner_ids": [(4, self.partner_id.id)],
+            "recipient_ids": [(4, self.partner_id.id)],
+            # Only the mail is deleted once sent: the message stays in the chatter.
+            "notification": True,
+            "auto_delete": self.env.context.get("mail_auto_delete", template.auto_delete),
+        }
+        if rendered.get("attachment_ids"):
+            values["attachment_ids"] = [(6, 0, rendered["attachment_ids"])]
+        if rendered.get("reply_to"):
+            values["reply_to"] = rendered["reply_to"]
+        return self._queue_mail(values)
+
+    def _queue_mail(self, values):
+        """An outgoing mail about the request, sent after the commit like Odoo's
+        notifications (by the mail queue when ``mail_notify_force_send`` is False)."""
+        values = dict(values, model=self._name, res_id=self.id, body_html=values["body"])
+        values.setdefault("record_name", self.display_name)
+        # Internal users may not create outgoing mails themselves; the values are ours.
+        mail = self.env["mail.mail"].sudo().create(values)
+        if self.env.context.get("mail_notify_force_send", True):
+            mail_ids, dbname = mail.ids, self.env.cr.dbname
+
+            def send_mail():
+                with api.Environment.manage(), registry(dbname).cursor() as cr:
+                    api.Environment(cr, SUPERUSER_ID, {})["mail.mail"].browse(mail_ids).send()
+            # After the commit: a rolled back request must not have announced its number.
+            self.env.cr.after("commit", send_mail)
+        return mail
+
+    def _sender_address(self):
+        """From whom mail about requests goes out: the user, else the company (users
+        without an address file requests too), else the catchall address."""
+        user, company = self.env.user, self.company_id or self.env.user.company_id
+        if user.email:
+            return formataddr((user.name, user.email))
+        if company.email:
+            return formataddr((company.name, company.email))
+        parameters = self.env["ir.config_parameter"].sudo()
+        alias = parameters.get_param("mail.catchall.alias")
+        domain = parameters.get_param("mail.catchall.domain")
+        if alias and domain:
+            return formataddr((company.name, "%s@%s" % (alias, domain)))
+        return False
+
+    @api.multi
+    @api.returns("self", lambda value: value.id)
+    def message_post(self, body="", subject=None, message_type="notification", subtype=None,
+                     parent_id=False, attachments=None, content_subtype="html", **kwargs):
+        # Odoo refuses messages from users without an email address; on requests they
+        # go out in the company's name instead.
+        sender = (not self.env.user.email and "email_from" not in kwargs
+                  and self._sender_address())
+        if sender:
+            kwargs["email_from"] = sender
+        return super().message_post(
+            body=body, subject=subject, message_type=message_type, subtype=subtype,
+            parent_id=parent_id, attachments=attachments, content_subtype=content_subtype,
+            **kwargs)
 
     # ------------------------------------------------------------------ email gateway
 

@@ -23,6 +23,7 @@ from . import test_invoice_margin
 from . import test_customer_ranking
 from . import test_profitability_report
 from . import test_profitability_print
+from . import test_profitability_facts
 
 # -- segments
 from . import test_interest_subscription
@@ -35,6 +36,7 @@ from . import test_segment_retention
 from . import test_portal_guard
 from . import test_portal_interests
 from . import test_portal_pages
+from . import test_portal_payment
 from . import test_portal_requests
 from . import test_portal_statement
 

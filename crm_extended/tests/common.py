@@ -1,4 +1,5 @@
 import re
+import tempfile
 from contextlib import contextmanager
 
 import requests
@@ -118,6 +119,36 @@ class CrmExtendedCase(SavepointCase):
         return cls.env["account.invoice"].search(
             [("refund_invoice_id", "=", invoice.id)] + [d for d in domain if d[0] != "type"])
 
+    def income_balance(self, date_from, date_to, company):
+        """Credit minus debit of the income accounts on posted customer invoices and
+        credit notes: what the general ledger says was earned."""
+        income_types = (self.env.ref("account.data_account_type_revenue")
+                        | self.env.ref("account.data_account_type_other_income"))
+        lines = self.env["account.move.line"].search([
+            ("account_id.user_type_id", "in", income_types.ids),
+            ("invoice_id.type", "in", ("out_invoice", "out_refund")),
+            ("move_id.state", "=", "posted"),
+            ("date", ">=", date_from), ("date", "<=", date_to),
+            ("company_id", "=", company.id),
+        ])
+        return -sum(lines.mapped("balance"))
+
+    @contextmanager
+    def capture_queries(self):
+        """``with self.capture_queries() as queries: ...`` then ``queries`` lists the SQL
+        statements run inside the block, as the cursor logs them in debug mode."""
+        queries = []
+        cursor = self.env.cr
+        sql_log = cursor.sql_log
+        cursor.sql_log = True
+        try:
+            with self.assertLogs("odoo.sql_db", "DEBUG") as logs:
+                yield queries
+        finally:
+            cursor.sql_log = sql_log
+        queries.extend(record.args[0] for record in logs.records
+                       if record.msg == "query: %s")
+
     @contextmanager
     def count_queries(self):
         """``with self.count_queries() as counter: ...`` then ``counter["queries"]`` is the
@@ -126,6 +157,19 @@ class CrmExtendedCase(SavepointCase):
         start = self.env.cr.sql_log_count
         yield counter
         counter["queries"] = self.env.cr.sql_log_count - start
+
+    def render_pdf(self, report, res_ids, data=None):
+        """``report`` printed through wkhtmltopdf as outside tests (Odoo 11 renders HTML
+        in tests unless a report directory is set). The page's stylesheets are left out:
+        the test server would read them outside this test's transaction."""
+        config = odoo.tools.config
+        previous = config["test_report_directory"]
+        self.env["ir.config_parameter"].sudo().set_param("report.url", "http://127.0.0.1:9")
+        config["test_report_directory"] = tempfile.gettempdir()
+        try:
+            return report.render_qweb_pdf(res_ids, data=data)
+        finally:
+            config["test_report_directory"] = previous
 
 
 class CrmRequestCase(CrmExtendedCase):
@@ -308,6 +352,15 @@ class PortalHttpCase(PortalCase):
             response = self.opener.get(url, timeout=timeout, allow_redirects=allow_redirects)
         self.env.cache.invalidate()
         return response
+
+    def json_call(self, url, **params):
+        """The result of a JSON-RPC call to ``url``, as a browser's script makes it."""
+        self.share_with_http()
+        response = self.opener.post("http://%s:%s%s" % (HOST, PORT, url), timeout=30, json={
+            "jsonrpc": "2.0", "method": "call", "params": params})
+        self.env.cache.invalidate()
+        self.assertEqual(response.status_code, 200)
+        return response.json().get("result")
 
     def count_page_queries(self, url):
         """The SQL queries the server runs to answer ``url`` (on the shared test cursor)."""

@@ -136,6 +136,13 @@ class TestPortalStatement(PortalCase):
         own = Line.sudo(self.portal_user).search([("move_id", "=", self.old_invoice.move_id.id)])
         self.assertEqual(own, mine)
 
+    def test_statement_prints_as_pdf(self):
+        report = self.env.ref("crm_extended.action_report_partner_statement")
+        content, kind = self.render_pdf(report.sudo(self.portal_user), [self.contact.id], data={
+            "date_from": self.day(-60), "date_to": self.day(0)})
+        self.assertEqual(kind, "pdf")
+        self.assertTrue(content.startswith(b"%PDF"))
+
     def test_pdf_report_uses_the_same_figures(self):
         report = self.env.ref("crm_extended.action_report_partner_statement")
         html = report.sudo(self.portal_user).render_qweb_html(

@@ -29,6 +29,12 @@ class TestProfitabilityPrint(CrmExtendedCase):
         self.assertIn("240.00", html)           # margin: 600 - 3 x 120
         self.assertIn("40.0", html)
 
+    def test_customer_report_prints_as_pdf(self):
+        report = self.env.ref("crm_extended.action_report_customer_profitability")
+        content, kind = self.render_pdf(report, self.wizard.create({}).ids)
+        self.assertEqual(kind, "pdf")
+        self.assertTrue(content.startswith(b"%PDF"))
+
     def test_group_report_lists_its_customers(self):
         wizard = self.wizard.create({"scope": "group", "customer_group_id": self.group.id})
         html = self._html(wizard)

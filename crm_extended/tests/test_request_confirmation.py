@@ -52,6 +52,61 @@ class TestRequestConfirmation(CrmRequestCase):
         self.assertTrue(automatic.message_ids.filtered(
             lambda message: "has no email address" in message.body))
 
+    def queued_confirmation(self, request):
+        return self.env["mail.mail"].search([("model", "=", "crm.request"),
+                                             ("res_id", "=", request.id),
+                                             ("subject", "like", request.number)])
+
+    def test_confirmation_is_queued_once_and_kept_in_the_chatter(self):
+        request = self.create_request("Catalogue please", request_type=self.type_information)
+        mail = self.queued_confirmation(request)
+        self.assertEqual(len(mail), 1)
+        self.assertEqual((mail.state, mail.recipient_ids), ("outgoing", self.customer))
+        self.assertEqual(mail.email_from, "Administrator <admin@example.com>")
+        # Deleted once sent (the template says so), its message stays on the request.
+        self.assertTrue(mail.auto_delete)
+        self.assertTrue(mail.notification)
+        self.assertEqual(mail.mail_message_id, self.confirmations(request))
+
+    def test_user_without_email_files_a_confirmed_request_in_the_company_name(self):
+        self.company.email = "service@crmx.example.com"
+        clerk = self.env["res.users"].create({
+            "name": "Clerk Without Mail", "login": "crmx_clerk_nomail",
+            "groups_id": [(6, 0, self.env.ref("crm_extended.group_crm_extended_user").ids)]})
+        self.assertFalse(clerk.email)
+        # As in the web client: tracking and the creation message on.
+        request = self.env["crm.request"].sudo(clerk).with_context(
+            tracking_disable=False, mail_create_nolog=False).create({
+                "name": "Catalogue please", "partner_id": self.customer.id,
+                "request_type_id": self.type_information.id})
+        self.assertTrue(request.date_confirmation)
+        self.assertEqual(self.queued_confirmation(request).email_from,
+                         "%s <service@crmx.example.com>" % self.company.name)
+
+    def test_without_any_sender_address_the_button_says_so(self):
+        self.company.email = False
+        self.env["ir.config_parameter"].set_param("mail.catchall.domain", False)
+        clerk = self.env["res.users"].create({
+            "name": "Clerk Without Mail", "login": "crmx_clerk_nomail",
+            "groups_id": [(6, 0, self.env.ref("crm_extended.group_crm_extended_user").ids)]})
+        request = self.create_request("How to?")
+        with self.assertRaisesRegex(UserError, "email address to send it from"):
+            request.sudo(clerk).action_send_confirmation()
+        self.assertFalse(request.date_confirmation)
+
+    def test_responsible_is_told_unless_they_filed_the_request(self):
+        tracked = self.env["crm.request"].with_context(tracking_disable=False)
+        for creator, expected in ((self.env.user, 1), (self.user_manager, 0)):
+            request = tracked.sudo(creator).create({
+                "name": "Assigned by %s" % creator.name, "partner_id": self.customer.id,
+                "request_type_id": self.type_help.id, "user_id": self.user_manager.id})
+            told = self.env["mail.mail"].search([
+                ("model", "=", "crm.request"), ("res_id", "=", request.id),
+                ("recipient_ids", "in", self.user_manager.partner_id.ids)])
+            self.assertEqual(len(told), expected, creator.name)
+            self.assertEqual(request.message_follower_ids.mapped("partner_id"),
+                             self.customer | creator.partner_id | self.user_manager.partner_id)
+
 
 class TestRequestXmlRpc(HttpCase):
     """Integrators script requests over XML-RPC: creation is routed and numbered, and the
