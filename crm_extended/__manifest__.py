@@ -110,4 +110,5 @@
     # hooks.py: one function per capability
     "pre_init_hook": "pre_init_hook",
     "post_init_hook": "post_init_hook",
+    "uninstall_hook": "uninstall_hook",
 }
