@@ -18,14 +18,13 @@ rolled back.
 """
 import argparse
 import datetime
-import os
 
 import odoo
 from odoo import SUPERUSER_ID, api, fields
 
 # bench/ is on the path: the shared runner's registry and timing, alone or through run.py
 from results import replace_section
-from run import SCENARIOS, run_scenario, scale, scenario
+from run import SCENARIOS, load, run_scenario, scale, scenario
 
 POSTED = "('open', 'paid')"
 HAND_SQL = """
@@ -269,7 +268,7 @@ def _write_section(rows, database, repeat, scale_text, loads):
     replace_section("Segments", (
         "`bench/bench_segments.py` on `%s` (%s: %s), median of %d runs (slow scenarios: their "
         "own count) after a warm-up, variants interleaved; ratio to the scenario's first "
-        "variant in the same run. Load average (1 min) %.1f at the start, %.1f at the end "
+        "variant in the same run. Load average (1 min) %s at the start, %s at the end "
         "(2 cores).\n\n%s" % (
             database, datetime.date.today(), scale_text, repeat, loads[0], loads[1],
             "\n".join(table))))
@@ -282,7 +281,7 @@ def main():
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     odoo.tools.config.parse_config(["-c", args.config, "--log-level=warn"])
-    load_start = os.getloadavg()[0]
+    load_start = load()
     with api.Environment.manage():
         with odoo.registry(args.database).cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
@@ -290,7 +289,7 @@ def main():
             rows = _run_standalone(env, args.repeat)
             cr.rollback()
     _write_section(rows, args.database, args.repeat, scale_text,
-                   (load_start, os.getloadavg()[0]))
+                   (load_start, load()))
 
 
 if __name__ == "__main__":
