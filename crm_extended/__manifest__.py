@@ -24,6 +24,7 @@
     "data": [
         "security/crm_extended_security.xml",
         "security/ir.model.access.csv",
+        "views/assets.xml",
 
         # -- requests
         "security/crm_request_security.xml",

@@ -207,14 +207,16 @@ class CrmProfitabilityReport(models.Model):
             from_clause, "WHERE %s" % where_clause if where_clause else "",
             ", ".join(gb["qualified_field"] for gb in annotated))
         # the outer FROM clause starts with the table, followed by the joins of the order
-        outer_from = outer.get_sql()[0].replace(
+        # (whose parameters, such as the language of translated names, come after)
+        outer_from, _where, join_params = outer.get_sql()
+        outer_from = outer_from.replace(
             '"%s"' % self._table, '(%s) AS "%s"' % (inner, self._table), 1)
         self.env.cr.execute("SELECT %s FROM %s ORDER BY %s" % (
             ", ".join(['"%s"."%s"' % (self._table, gb["groupby"]) for gb in annotated]
                       + ['"%s".__count' % self._table]
                       + ['"%s"."%s"' % (self._table, name) for name in aggregated]
                       + list(names.values())),
-            outer_from, ", ".join(orderby_terms)), params)
+            outer_from, ", ".join(orderby_terms)), params + join_params)
         rows = self.env.cr.fetchall()
 
         if lazy and (len(grouped) >= 2 or not self.env.context.get("group_by_no_leaf")):

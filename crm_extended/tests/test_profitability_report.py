@@ -153,6 +153,10 @@ class TestProfitabilityReport(CrmExtendedCase):
         self.create_invoice(self.customer, [(self.product, 2, 200.0), (self.service, 1, 80.0)])
         self.create_invoice(self.contact, [(self.service, 3, 80.0)], inv_type="out_refund")
         self.create_invoice(self.other_customer, [(self.product, 1, 190.0)])
+        self.customer.customer_group_id = self.env["crm.customer.group"].create(
+            {"name": "Key Accounts"})
+        # as the web client asks: in a language, so that translated names are joined
+        self.report = self.report.with_context(lang="en_US")
         odoo_read_group = models.BaseModel._read_group_raw.__get__(self.report)
         measures = ["revenue", "margin", "quantity"]
         for groupby, lazy, domain in (
