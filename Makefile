@@ -60,15 +60,19 @@ test-odoo: venv pg
 test-browser: venv pg
 	@browser/run.sh
 
-# Own cluster and ports: the suite restarts its database server on purpose.
+# Own cluster and ports: the suite restarts its database server on purpose. Whatever ends
+# the run (failure, time limit, Ctrl-C, a CI job killed), the trap stops its server and cluster.
 REL_DB        ?= crmx_rel
 REL_HTTP_PORT ?= 18107
+REL_LONGPOLLING_PORT ?= $(shell echo $$(($(REL_HTTP_PORT) + 1)))
 REL_PGPORT    ?= 54340
 REL_ARGS      ?=
+REL_RUN := $(VENV)/bin/python tools/reliability/run.py --db=$(REL_DB) \
+	--http-port=$(REL_HTTP_PORT) --longpolling-port=$(REL_LONGPOLLING_PORT) \
+	--pgport=$(REL_PGPORT) --pg-dir=$(CURDIR)/.local/pg-rel --template-from-pgport=$(PGPORT)
 test-reliability: venv pg
-	$(VENV)/bin/python tools/reliability/run.py --db=$(REL_DB) --http-port=$(REL_HTTP_PORT) \
-	  --longpolling-port=$$(($(REL_HTTP_PORT) + 1)) --pgport=$(REL_PGPORT) \
-	  --pg-dir=$(CURDIR)/.local/pg-rel --template-from-pgport=$(PGPORT) $(REL_ARGS)
+	@trap '$(REL_RUN) $(REL_ARGS) --cleanup' EXIT; trap 'exit 143' INT TERM; \
+	$(REL_RUN) $(REL_ARGS)
 
 pot: venv pg
 	@tools/pot.sh

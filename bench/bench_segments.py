@@ -14,28 +14,19 @@ CUSTOMERS=100000 K=segments. Standalone, on a filled database:
 which prints the medians and writes them as the "Segments" section of bench/RESULTS.md.
 Every scenario checks its result (same ids, every customer scored the same both ways, only
 the changed members touched) before it is timed, and raises if it is wrong. Everything is
-rolled back.
+rolled back. The RFM scenario adds the previous storage's columns to res_partner in
+its transaction (an ALTER TABLE): run it when no other benchmark uses the same database, or
+PostgreSQL may have to break a deadlock between the two.
 """
 import argparse
 import datetime
-import statistics
-import time
 
-try:
-    from run import scenario
-except ImportError:          # standalone: the shared runner is not there
-    SCENARIOS = []
+import odoo
+from odoo import SUPERUSER_ID, api, fields
 
-    def scenario(title, repeat=None):
-        def register(function):
-            SCENARIOS.append((title, function, repeat))
-            return function
-        return register
-
-import odoo  # noqa: E402
-from odoo import SUPERUSER_ID, api, fields  # noqa: E402
-
-from results import replace_section  # noqa: E402
+# bench/ is on the path: the shared runner's registry and timing, alone or through run.py
+from results import replace_section
+from run import SCENARIOS, load, run_scenario, scale, scenario
 
 POSTED = "('open', 'paid')"
 HAND_SQL = """
@@ -259,45 +250,30 @@ def rfm(env):
             "now: nothing changed since the last run": recompute_now}
 
 
-def _time(env, variant):
-    setup, call = variant if isinstance(variant, tuple) else (None, variant)
-    if setup:
-        setup()
-    env["res.partner"].invalidate_cache()
-    started = time.perf_counter()
-    extra = call() or {}
-    return time.perf_counter() - started, extra
-
-
 def _run_standalone(env, repeat):
-    """Each scenario's variants once to warm up, then interleaved ``repeat`` times."""
     rows = []
-    for title, function, own_repeat in SCENARIOS:
-        variants = function(env)
-        times = {label: [] for label in variants}
-        extras = {label: _time(env, variant)[1] for label, variant in variants.items()}
-        for _run in range(own_repeat or repeat):
-            for label, variant in variants.items():
-                elapsed, extras[label] = _time(env, variant)
-                times[label].append(elapsed)
-        baseline = statistics.median(times[next(iter(variants))])
-        for label in variants:
-            median = statistics.median(times[label])
-            rows.append((title, label, median, median / baseline, extras[label]))
-            print("%-60s %-36s %8.3f s %5.2fx %s" % (title[:60], label, median,
-                                                     median / baseline, extras[label]))
+    for item in SCENARIOS:
+        for row in run_scenario(env, item, repeat):
+            rows.append(row)
+            print("%-60s %-52s %8.3f s %5.2fx %s" % (
+                row["scenario"][:60], row["variant"], row["median"], row["ratio"],
+                row["extra"]), flush=True)
     return rows
 
 
-def _write_section(rows, database, repeat):
+def _write_section(rows, database, repeat, scale_text, loads):
     table = ["| Scenario | Variant | Median (s) | Ratio | Figures |", "|---|---|---:|---:|---|"]
-    table += ["| %s | %s | %.3f | %.2f | %s |" % (title, label, median, ratio, ", ".join(
-        "%s %s" % (key, value) for key, value in sorted(extra.items())))
-        for title, label, median, ratio, extra in rows]
+    table += ["| %s | %s | %.3f | %.2f | %s |" % (
+        row["scenario"], row["variant"], row["median"], row["ratio"], ", ".join(
+            "%s %s" % (key, value) for key, value in sorted(row["extra"].items())))
+        for row in rows]
     replace_section("Segments", (
-        "`bench/bench_segments.py` on `%s` (%s), median of %d runs after a warm-up, variants "
-        "interleaved; ratio to the scenario's first variant in the same run.\n\n%s" % (
-            database, datetime.date.today(), repeat, "\n".join(table))))
+        "`bench/bench_segments.py` on `%s` (%s: %s), median of %d runs (slow scenarios: their "
+        "own count) after a warm-up, variants interleaved; ratio to the scenario's first "
+        "variant in the same run. Load average (1 min) %s at the start, %s at the end "
+        "(2 cores).\n\n%s" % (
+            database, datetime.date.today(), scale_text, repeat, loads[0], loads[1],
+            "\n".join(table))))
 
 
 def main():
@@ -307,11 +283,15 @@ def main():
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     odoo.tools.config.parse_config(["-c", args.config, "--log-level=warn"])
+    load_start = load()
     with api.Environment.manage():
         with odoo.registry(args.database).cursor() as cr:
-            rows = _run_standalone(api.Environment(cr, SUPERUSER_ID, {}), args.repeat)
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            scale_text = scale(env)
+            rows = _run_standalone(env, args.repeat)
             cr.rollback()
-    _write_section(rows, args.database, args.repeat)
+    _write_section(rows, args.database, args.repeat, scale_text,
+                   (load_start, load()))
 
 
 if __name__ == "__main__":

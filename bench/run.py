@@ -121,13 +121,22 @@ def machine():
         cpu, os.cpu_count(), memory, platform.platform(terse=True), platform.python_version())
 
 
-def markdown(rows, env, database, repeat):
+def load():
+    """The 1-minute load average: the machine may be shared."""
+    try:
+        return "%.2f" % os.getloadavg()[0]
+    except OSError:
+        return "?"
+
+
+def markdown(rows, env, database, repeat, loads):
     env.cr.execute("SHOW server_version")
     lines = [
         "## %s — database `%s`" % (datetime.datetime.utcnow().strftime("%Y-%m-%d %H:%M UTC"),
                                    database),
         "",
         "- Machine: %s; PostgreSQL %s" % (machine(), env.cr.fetchone()[0]),
+        "- Load average (1 min) before and after the run: %s, %s" % loads,
         "- Scale: %s" % scale(env),
         "- Median of %d runs per variant after a warm-up run, variants interleaved; ratio = "
         "median / median of the scenario's first variant, measured in the same run." % repeat,
@@ -159,6 +168,7 @@ def main():
     selected = [item for item in SCENARIOS if not words
                 or any(word in (item["title"] + item["module"]).lower() for word in words)]
     rows = []
+    load_before = load()
     with api.Environment.manage():
         registry = odoo.registry(args.database)
         with registry.cursor() as cr:
@@ -171,7 +181,7 @@ def main():
                         row["variant"], row["median"],
                         "%.2fx" % row["ratio"] if row["ratio"] is not None else "",
                         row["extra"]), flush=True)
-            text = markdown(rows, env, args.database, args.repeat)
+            text = markdown(rows, env, args.database, args.repeat, (load_before, load()))
             cr.rollback()
     header = "# Benchmark results\n\nWritten by `make bench` (bench/run.py); newest first.\n\n"
     previous = ""

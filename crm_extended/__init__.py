@@ -17,3 +17,6 @@ from .hooks import post_init_hook, pre_init_hook
 from . import controllers
 
 # -- sales force automation
+
+# -- reliability
+from .hooks import uninstall_hook

@@ -24,6 +24,7 @@
     "data": [
         "security/crm_extended_security.xml",
         "security/ir.model.access.csv",
+        "views/assets.xml",
 
         # -- requests
         "security/crm_request_security.xml",
@@ -110,4 +111,5 @@
     # hooks.py: one function per capability
     "pre_init_hook": "pre_init_hook",
     "post_init_hook": "post_init_hook",
+    "uninstall_hook": "uninstall_hook",
 }

@@ -1,6 +1,9 @@
 """Install hooks. One function per capability, called from the two hooks below, so that
 branches add their own without touching each other's lines."""
+from functools import partial
+
 from odoo import SUPERUSER_ID, api
+from odoo.modules.registry import Registry
 
 
 def _profitability_pre_init(cr):
@@ -64,6 +67,50 @@ def _profitability_post_init(cr):
     """)
 
 
+def _own_mail_thread_models(env):
+    """The models crm_extended defines (not those it extends) that keep a chatter."""
+    return [name for name, model in env.registry.items()
+            if model._original_module == "crm_extended" and model._auto
+            and not model._abstract and not model._transient
+            and issubclass(model, env.registry["mail.thread"])]
+
+
+def _reliability_uninstall(env):
+    """Unlink the records of the addon's own chatter models before Odoo removes its data.
+
+    Odoo deletes a module's data records (request types, stages...) before it drops the
+    module's tables, and requests still refer to those with ondelete='restrict': the types
+    and stages in use and their XML ids would stay behind. Their messages, followers,
+    activities and attachments refer to them by (model, res_id), which nothing cascades:
+    left over, they would reappear on the new records of a re-install that get the same ids.
+    The records themselves go with their tables anyway; the customers' partners, orders,
+    invoices and leads are not touched."""
+    names = _own_mail_thread_models(env)
+    # requests first: they refer to the others
+    for name in sorted(names, key=lambda name: name != "crm.request"):
+        env[name].with_context(active_test=False).search([]).unlink()
+
+
+def _extended_report_views(env):
+    """Odoo's reports built as SQL views (sale.report...) that the addon adds columns to."""
+    return [name for name, model in env.registry.items()
+            if not model._auto and not model._abstract
+            and model._original_module != "crm_extended"
+            and any(field._module == "crm_extended" and field.store
+                    for field in model._fields.values())]
+
+
+def _rebuild_report_views(dbname, names):
+    """Rebuild the views from a registry without crm_extended, once the uninstall is
+    committed (as sale's own uninstall hook does for its teams): Odoo drops the columns of
+    tables, not those of views, which would keep selecting the addon's columns."""
+    with api.Environment.manage(), Registry.new(dbname).cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        for name in names:
+            if name in env:
+                env[name].init()
+
+
 def pre_init_hook(cr):
     # -- profitability
     _profitability_pre_init(cr)
@@ -73,4 +120,12 @@ def post_init_hook(cr, registry):
     env = api.Environment(cr, SUPERUSER_ID, {})
     # -- profitability
     _profitability_post_init(cr)
+    env["crm.profitability.line"]._fill()    # again: the margins have just been filled
     env["res.partner"]._cron_customer_ranking()
+
+
+def uninstall_hook(cr, registry):
+    env = api.Environment(cr, SUPERUSER_ID, {})
+    # -- reliability
+    _reliability_uninstall(env)
+    cr.after("commit", partial(_rebuild_report_views, cr.dbname, _extended_report_views(env)))

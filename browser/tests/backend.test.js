@@ -3,6 +3,7 @@
 // request, and the profitability pivot grouped and exported.
 const test = require("node:test");
 const assert = require("node:assert");
+const fs = require("node:fs");
 const { login, rpc, refId, openWebClient, openForm, idle, screenshot, withBrowser } = require("../lib");
 
 async function pickMany2one(page, field, text) {
@@ -103,5 +104,8 @@ test("a manager groups the profitability pivot and downloads it", () => withBrow
     page.waitForEvent("download"),
     page.click(".o_pivot_download"),
   ]);
-  assert.match(download.suggestedFilename(), /\.xlsx?$/);
+  // an .xlsx workbook (a zip), not Odoo 11's .xls
+  assert.match(download.suggestedFilename(), /\.xlsx$/);
+  const workbook = fs.readFileSync(await download.path());
+  assert.equal(workbook.subarray(0, 2).toString(), "PK");
 }));

@@ -1,3 +1,6 @@
+# -- profitability
+from . import pivot
+
 # -- portal
 from . import payment
 from . import portal

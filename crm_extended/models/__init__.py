@@ -12,6 +12,7 @@ from . import crm_request
 from . import sale_order
 from . import account_invoice
 from . import utm_campaign
+from . import mail_mail_statistics
 
 # -- profitability
 from . import crm_customer_group

@@ -3,6 +3,11 @@ from odoo import _, api, fields, models
 from .sale_order import UTM_FIELDS
 
 _DRAFT_EDITABLE = {"draft": [("readonly", False)]}
+# the invoices the profitability report counts, and what its facts copy from them
+CUSTOMER_TYPES = ("out_invoice", "out_refund")
+POSTED_STATES = ("open", "paid")
+_FACT_FIELDS = {"state", "type", "date_invoice", "commercial_partner_id", "user_id", "team_id",
+                "campaign_id", "company_id"}
 
 
 class AccountInvoice(models.Model):
@@ -99,7 +104,26 @@ class AccountInvoice(models.Model):
 
     @api.multi
     def invoice_validate(self):
-        result = super().invoice_validate()
-        customer_invoices = self.filtered(lambda inv: inv.type in ("out_invoice", "out_refund"))
+        # costs first, so that posting writes the facts of the report once, costs included
+        customer_invoices = self.filtered(lambda inv: inv.type in CUSTOMER_TYPES)
         customer_invoices.mapped("invoice_line_ids")._freeze_costs()
+        return super().invoice_validate()
+
+    def _profitability_posted(self):
+        """The posted customer invoices and credit notes among these: those with facts."""
+        return self.filtered(
+            lambda inv: inv.state in POSTED_STATES and inv.type in CUSTOMER_TYPES)
+
+    @api.multi
+    def _write(self, vals):
+        # _write, not write: recomputed stored fields (the commercial entity when a contact
+        # changes company) reach the database through it too
+        if not _FACT_FIELDS.intersection(vals):
+            return super()._write(vals)
+        # posted before or after the change (read before: the write drops them from cache)
+        changed = self.filtered(
+            lambda inv: (inv.type in CUSTOMER_TYPES or vals.get("type") in CUSTOMER_TYPES)
+            and (inv.state in POSTED_STATES or vals.get("state") in POSTED_STATES))
+        result = super()._write(vals)
+        self.env["crm.profitability.line"]._refresh(changed)
         return result

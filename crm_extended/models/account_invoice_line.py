@@ -1,6 +1,10 @@
 from odoo import api, fields, models
 from odoo.addons import decimal_precision as dp
 
+# what the profitability facts copy from an invoice line
+_FACT_FIELDS = {"price_subtotal_signed", "margin", "cost_price", "quantity", "product_id",
+                "company_id", "invoice_id", "sale_line_ids"}
+
 
 class AccountInvoiceLine(models.Model):
     _inherit = "account.invoice.line"
@@ -14,6 +18,17 @@ class AccountInvoiceLine(models.Model):
         compute="_compute_margin", store=True, currency_field="company_currency_id",
         help="Untaxed amount minus cost in company currency; negative revenue and cost on "
              "credit notes.")
+
+    @api.multi
+    def _write(self, vals):
+        if not _FACT_FIELDS.intersection(vals):
+            return super()._write(vals)
+        # a line moved to another invoice leaves the facts of the first one too
+        invoices = self.mapped("invoice_id") | self.env["account.invoice"].browse(
+            vals.get("invoice_id") or [])
+        result = super()._write(vals)
+        self.env["crm.profitability.line"]._refresh(invoices._profitability_posted())
+        return result
 
     @api.depends("price_subtotal_signed", "cost_price", "quantity", "invoice_id.type")
     def _compute_margin(self):
@@ -51,6 +66,8 @@ class AccountInvoiceLine(models.Model):
         # the invoice totals (and anything else built on line margins) follow
         self.modified(["margin"])
         self.recompute()
+        self.env["crm.profitability.line"]._refresh(
+            self.mapped("invoice_id")._profitability_posted())
 
     def _cost_at_validation(self, product_costs):
         """Unit cost in company currency for this line's unit of measure."""

@@ -83,6 +83,20 @@ class CrmRequestType(models.Model):
                     "padding": 5,
                     "company_id": request_type.company_id.id,
                 })
+                request_type._own_sequence()
+
+    def _own_sequence(self):
+        """Give the numbering created for this type an XML id of crm_extended (noupdate, so
+        that upgrades keep it), as Odoo's chart templates do for the records they create:
+        uninstalling the addon then removes it with the rest of its data."""
+        self.ensure_one()
+        self.env["ir.model.data"].sudo().create({
+            "module": "crm_extended",
+            "name": "crm_request_type_%d_sequence" % self.id,
+            "model": "ir.sequence",
+            "res_id": self.sequence_id.id,
+            "noupdate": True,
+        })
 
     def _next_number(self):
         """The case number of a new request of this type (or of no type)."""

@@ -1,9 +1,17 @@
 from odoo import _, api, models
 from odoo.exceptions import UserError
+from odoo.tools.sql import create_index
 
 
 class MailMassMailingContact(models.Model):
     _inherit = "mail.mass_mailing.contact"
+
+    @api.model_cr
+    def init(self):
+        # Subscribers are found by email whatever its case: by the attribution of every new
+        # order (sale.order._last_touch_mailing) and by the contact lists below.
+        create_index(self._cr, "mail_mass_mailing_contact_lower_email_index", self._table,
+                     ["lower(email)"])
 
     # -- sales force automation
 

@@ -7,6 +7,28 @@ from odoo import api, fields, models
 UTM_FIELDS = ("campaign_id", "medium_id", "source_id")
 _DRAFT_EDITABLE = {"draft": [("readonly", False)], "sent": [("readonly", False)]}
 
+# The last mailing of a campaign sent to a customer, as a contact of its company or as a
+# mailing-list subscriber with its email, within a period. One branch per kind of recipient,
+# so that each is answered from the statistics' index (mail_mail_statistics.py).
+LAST_TOUCH_QUERY = """
+      SELECT sent.mass_mailing_id
+        FROM (SELECT s.mass_mailing_id, s.sent, s.id
+                FROM mail_mail_statistics s
+                JOIN res_partner p ON p.id = s.res_id
+               WHERE s.model = 'res.partner' AND p.commercial_partner_id = %(company)s
+                 AND s.sent > %(since)s AND s.sent <= %(until)s
+              UNION ALL
+              SELECT s.mass_mailing_id, s.sent, s.id
+                FROM mail_mail_statistics s
+                JOIN mail_mass_mailing_contact c ON c.id = s.res_id
+               WHERE s.model = 'mail.mass_mailing.contact' AND lower(c.email) = %(email)s
+                 AND s.sent > %(since)s AND s.sent <= %(until)s) sent
+        JOIN mail_mass_mailing m ON m.id = sent.mass_mailing_id
+       WHERE m.campaign_id IS NOT NULL
+    ORDER BY sent.sent DESC, sent.id DESC
+       LIMIT 1
+"""
+
 
 class SaleOrder(models.Model):
     _inherit = "sale.order"
@@ -93,21 +115,9 @@ class SaleOrder(models.Model):
         until = date_order or fields.Datetime.now()
         if not isinstance(until, datetime):  # callers pass strings or datetimes alike
             until = fields.Datetime.from_string(until)
-        # statistics are marketing's records: read them for the salesperson, only to pick
-        # the mailing whose campaign the order gets
-        self.env.cr.execute("""
-            SELECT s.mass_mailing_id
-              FROM mail_mail_statistics s
-              JOIN mail_mass_mailing m ON m.id = s.mass_mailing_id
-         LEFT JOIN mail_mass_mailing_contact c
-                ON s.model = 'mail.mass_mailing.contact' AND c.id = s.res_id
-             WHERE m.campaign_id IS NOT NULL
-               AND s.sent > %(since)s AND s.sent <= %(until)s
-               AND ((s.model = 'res.partner' AND s.res_id IN (
-                        SELECT id FROM res_partner WHERE commercial_partner_id = %(company)s))
-                    OR (%(email)s IS NOT NULL AND lower(c.email) = %(email)s))
-          ORDER BY s.sent DESC, s.id DESC
-             LIMIT 1""", {
+        # Statistics are marketing's records: read them for the salesperson, only to pick
+        # the mailing whose campaign the order gets.
+        self.env.cr.execute(LAST_TOUCH_QUERY, {
             "since": until - timedelta(days=days), "until": until,
             "company": partner.commercial_partner_id.id,
             "email": (partner.email or "").strip().lower() or None,

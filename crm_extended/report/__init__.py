@@ -8,6 +8,7 @@ from . import sale_report
 from . import account_invoice_report
 
 # -- profitability
+from . import crm_profitability_line
 from . import crm_profitability_report
 
 # -- segments

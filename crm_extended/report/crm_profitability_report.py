@@ -1,11 +1,25 @@
 import datetime
+import gc
+from contextlib import contextmanager
 from functools import lru_cache
 
 import babel.dates
 
 from odoo import api, fields, models, tools
 from odoo.osv import expression
+from odoo.osv.query import Query
 from odoo.tools import DEFAULT_SERVER_DATE_FORMAT, OrderedSet
+
+
+@contextmanager
+def _without_cyclic_gc():
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 @lru_cache(maxsize=8192)
@@ -26,9 +40,10 @@ class CrmProfitabilityReport(models.Model):
     """Revenue, cost and margin of posted customer invoices and credit notes, one row per
     invoice line, in company currency (credit notes negative).
 
-    The view has no GROUP BY and joins the partner and product tables with LEFT JOINs on
-    their primary keys: PostgreSQL drops the joins a query does not use, so grouping by
-    customer and month reads the invoice lines and their invoices only.
+    A view over the maintained facts (crm.profitability.line). It has no GROUP BY and
+    joins the partner and product tables with LEFT JOINs on their primary keys:
+    PostgreSQL drops the joins a query does not use, so grouping by customer and month
+    reads the narrow fact table only.
     """
 
     _name = "crm.profitability.report"
@@ -66,58 +81,43 @@ class CrmProfitabilityReport(models.Model):
 
     def _select(self):
         return """
-            SELECT line.id,
-                   inv.date_invoice AS date,
-                   line.invoice_id,
-                   inv.commercial_partner_id AS partner_id,
+            SELECT fact.invoice_line_id AS id,
+                   fact.date,
+                   fact.invoice_id,
+                   fact.partner_id,
                    partner.customer_group_id,
                    partner.country_id,
                    partner.state_id,
-                   inv.user_id,
-                   inv.team_id,
-                   line.product_id,
+                   fact.user_id,
+                   fact.team_id,
+                   fact.product_id,
                    template.categ_id AS product_categ_id,
-                   inv.campaign_id,
-                   (SELECT o.pricelist_id
-                      FROM sale_order_line_invoice_rel rel
-                      JOIN sale_order_line ol ON ol.id = rel.order_line_id
-                      JOIN sale_order o ON o.id = ol.order_id
-                     WHERE rel.invoice_line_id = line.id
-                     LIMIT 1) AS pricelist_id,
-                   line.company_id,
-                   inv.type,
-                   line.price_subtotal_signed AS revenue,
-                   line.price_subtotal_signed - line.margin AS cost,
-                   line.margin,
+                   fact.campaign_id,
+                   fact.pricelist_id,
+                   fact.company_id,
+                   fact.type,
+                   fact.revenue,
+                   fact.cost,
+                   fact.margin,
                    0.0 AS margin_percent,
-                   CASE WHEN inv.type = 'out_refund' THEN -1 ELSE 1 END * line.quantity
-                     AS quantity,
-                   CASE WHEN inv.type = 'out_refund' THEN -1 ELSE 1 END
-                     * COALESCE(template.list_price, 0) * line.quantity
-                     - line.price_subtotal_signed AS discount_amount,
+                   fact.quantity,
+                   fact.discount_amount,
                    0 AS invoice_count
         """
 
     def _from(self):
         return """
-              FROM account_invoice_line line
-              JOIN account_invoice inv ON inv.id = line.invoice_id
-              LEFT JOIN res_partner partner ON partner.id = inv.commercial_partner_id
-              LEFT JOIN product_product product ON product.id = line.product_id
+              FROM crm_profitability_line fact
+              LEFT JOIN res_partner partner ON partner.id = fact.partner_id
+              LEFT JOIN product_product product ON product.id = fact.product_id
               LEFT JOIN product_template template ON template.id = product.product_tmpl_id
-        """
-
-    def _where(self):
-        return """
-             WHERE inv.type IN ('out_invoice', 'out_refund')
-               AND inv.state IN ('open', 'paid')
         """
 
     @api.model_cr
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute("CREATE VIEW %s AS (%s %s %s)" % (
-            self._table, self._select(), self._from(), self._where()))
+        self.env.cr.execute("CREATE VIEW %s AS (%s %s)" % (
+            self._table, self._select(), self._from()))
 
     @api.model
     def read_group(self, domain, fields, groupby, offset=0, limit=None, orderby=False,
@@ -128,8 +128,12 @@ class CrmProfitabilityReport(models.Model):
         fields = list(fields)
         if ratio:
             fields = list(set(fields) | {"margin", "revenue"})
-        groups = super().read_group(domain, fields, groupby, offset=offset, limit=limit,
-                                    orderby=orderby, lazy=lazy)
+        if self._read_group_fast_applies(groupby, offset, limit, orderby, lazy):
+            # what Odoo's read_group returns: the periods by their labels
+            groups = self._read_group_fast(domain, fields, groupby, lazy, date_labels=True)
+        else:
+            groups = super().read_group(domain, fields, groupby, offset=offset, limit=limit,
+                                        orderby=orderby, lazy=lazy)
         if ratio:
             for group in groups:
                 revenue = group.get("revenue") or 0.0
@@ -141,21 +145,40 @@ class CrmProfitabilityReport(models.Model):
     @api.model
     def _read_group_raw(self, domain, fields, groupby, offset=0, limit=None, orderby=False,
                         lazy=True):
-        """Odoo's read_group, built for tens of thousands of groups.
+        """Odoo's read_group, built for hundreds of thousands of groups.
 
-        The same SQL (domain, record rules, aggregates, grouping and order as Odoo builds
-        them), but rows are read as tuples and each group is assembled directly, with the
-        names, periods and domain parts computed once per distinct value. Pages (limit,
-        offset) and explicit orders go through Odoo's own implementation.
+        The same domain, record rules, aggregates, grouping and order as Odoo builds them,
+        but grouped before the joins of the order, rows read as tuples and each group
+        assembled directly, with the names, periods and domain parts computed once per
+        distinct value. Pages (limit, offset) and explicit orders go through Odoo's own
+        implementation.
         """
+        # pylint: disable=redefined-outer-name
+        if not self._read_group_fast_applies(groupby, offset, limit, orderby, lazy):
+            return super()._read_group_raw(domain, fields, groupby, offset=offset,
+                                           limit=limit, orderby=orderby, lazy=lazy)
+        return self._read_group_fast(domain, fields, groupby, lazy)
+
+    def _read_group_fast_applies(self, groupby, offset, limit, orderby, lazy):
+        groupby = [groupby] if isinstance(groupby, str) else list(groupby)
+        groupby_list = groupby[:1] if lazy else groupby
+        return groupby_list and not (orderby or offset or limit) and all(
+            self._fields[gb.split(":")[0]].type in ("many2one", "date", "selection")
+            for gb in groupby_list)
+
+    def _read_group_fast(self, domain, fields, groupby, lazy, date_labels=False):
+        """_read_group_raw, or read_group with ``date_labels`` (a period is then its label
+        alone, as Odoo's read_group shows it)."""
+        # pylint: disable=redefined-outer-name
+        # hundreds of thousands of acyclic rows, dicts and lists: the cyclic garbage
+        # collector would walk them (and the whole registry) again and again as they grow
+        with _without_cyclic_gc():
+            return self._read_group_fast_rows(domain, fields, groupby, lazy, date_labels)
+
+    def _read_group_fast_rows(self, domain, fields, groupby, lazy, date_labels):
         # pylint: disable=redefined-outer-name
         groupby = [groupby] if isinstance(groupby, str) else list(OrderedSet(groupby))
         groupby_list = groupby[:1] if lazy else groupby
-        if not groupby_list or orderby or offset or limit or any(
-                self._fields[gb.split(":")[0]].type not in ("many2one", "date", "selection")
-                for gb in groupby_list):
-            return super()._read_group_raw(domain, fields, groupby, offset=offset,
-                                           limit=limit, orderby=orderby, lazy=lazy)
         self.check_access_rights("read")
         query = self._where_calc(domain)
         fields = fields or [name for name, field in self._fields.items() if field.store]
@@ -169,16 +192,31 @@ class CrmProfitabilityReport(models.Model):
         aggregated = [name for name in fields if name not in grouped
                       for field in [self._fields.get(name)]
                       if field and field.group_operator and field.store and field.column_type]
-        groupby_terms, orderby_terms = self._read_group_prepare(
-            ",".join(groupby_list), aggregated, annotated, query)
+        # Grouped first, then ordered: the joins of the order (the customer's name...) then
+        # meet one row per group instead of one per line. The outer query is named after
+        # the table, so that Odoo's order terms apply to it unchanged.
+        outer = Query(['"%s"' % self._table])
+        _terms, orderby_terms = self._read_group_prepare(
+            ",".join(groupby_list), aggregated, annotated, outer)
+        names = self._read_group_name_columns(annotated, outer)
         from_clause, where_clause, params = query.get_sql()
-        self.env.cr.execute("SELECT %s, COUNT(*) %s FROM %s %s GROUP BY %s ORDER BY %s" % (
-            ", ".join('%s AS "%s"' % (gb["qualified_field"], gb["groupby"])
-                      for gb in annotated),
+        inner = "SELECT %s, COUNT(*) AS __count%s FROM %s %s GROUP BY %s" % (
+            ", ".join('%s AS "%s"' % (gb["qualified_field"], gb["groupby"]) for gb in annotated),
             "".join(', %s(%s.%s) AS "%s"' % (self._fields[name].group_operator, self._table,
                                              name, name) for name in aggregated),
             from_clause, "WHERE %s" % where_clause if where_clause else "",
-            ", ".join(groupby_terms), ", ".join(orderby_terms)), params)
+            ", ".join(gb["qualified_field"] for gb in annotated))
+        # the outer FROM clause starts with the table, followed by the joins of the order
+        # (whose parameters, such as the language of translated names, come after)
+        outer_from, _where, join_params = outer.get_sql()
+        outer_from = outer_from.replace(
+            '"%s"' % self._table, '(%s) AS "%s"' % (inner, self._table), 1)
+        self.env.cr.execute("SELECT %s FROM %s ORDER BY %s" % (
+            ", ".join(['"%s"."%s"' % (self._table, gb["groupby"]) for gb in annotated]
+                      + ['"%s".__count' % self._table]
+                      + ['"%s"."%s"' % (self._table, name) for name in aggregated]
+                      + list(names.values())),
+            outer_from, ", ".join(orderby_terms)), params + join_params)
         rows = self.env.cr.fetchall()
 
         if lazy and (len(grouped) >= 2 or not self.env.context.get("group_by_no_leaf")):
@@ -187,14 +225,37 @@ class CrmProfitabilityReport(models.Model):
             count_field = "__count"
         base_domain = expression.normalize_domain(domain) if domain else []
         width = len(annotated)
+        name_index = dict(zip(names, range(width + 1 + len(aggregated), len(rows[0])))) \
+            if rows else {}
+        lookups = [self._read_group_values(gb, {row[i] for row in rows}, {
+            row[i]: row[name_index[gb["field"]]] for row in rows
+        } if gb["field"] in name_index else None, date_labels)
+                   for i, gb in enumerate(annotated)]
+        return self._read_group_assemble(
+            rows, annotated, lookups, aggregated, count_field, base_domain,
+            {"group_by": groupby[width:]} if len(groupby) > width else None)
+
+    def _read_group_name_columns(self, annotated, query):
+        """{field: SQL column of the group's name} for the customers a query joins for
+        its order anyway: their stored display name is their name_get."""
+        columns = {}
+        for gb in annotated:
+            alias = "%s__%s" % (self._table, gb["field"])
+            if gb["type"] == "many2one" and '"res_partner" as "%s"' % alias in query.tables:
+                columns[gb["field"]] = '"%s".display_name' % alias
+        return columns
+
+    @staticmethod
+    def _read_group_assemble(rows, annotated, lookups, aggregated, count_field, base_domain,
+                             context):
+        """The groups of read_group from the rows (group values, count, aggregates)."""
+        width = len(annotated)
         and_prefix = ["&"] * (width - (0 if base_domain else 1))
         keys = [gb["groupby"] for gb in annotated]
-        lookups = [self._read_group_values(gb, {row[i] for row in rows})
-                   for i, gb in enumerate(annotated)]
-        context = {"group_by": groupby[width:]} if len(groupby) > width else None
+        measures = width + 1 + len(aggregated)
         result = []
         for row in rows:
-            group = dict(zip(aggregated, row[width + 1:]))
+            group = dict(zip(aggregated, row[width + 1:measures]))
             group[count_field] = row[width]
             group_domain = list(and_prefix)
             for key, lookup, value in zip(keys, lookups, row):
@@ -206,11 +267,13 @@ class CrmProfitabilityReport(models.Model):
             result.append(group)
         return result
 
-    def _read_group_values(self, gb, raw_values):
-        """{raw value: (value in the group, its domain terms)} for one grouping."""
+    def _read_group_values(self, gb, raw_values, names=None, date_labels=False):
+        """{raw value: (value in the group, its domain terms)} for one grouping; names:
+        {id: name} of a many2one when the query returned them."""
         field = gb["field"]
         if gb["type"] == "many2one":
-            names = self._group_names(field, {value for value in raw_values if value})
+            names = names or self._group_names(field, {value for value in raw_values
+                                                       if value})
             return {value: ((value, names[value]), [(field, "=", value)]) if value
                     else (False, [(field, "=", False)]) for value in raw_values}
         if gb["type"] == "date":
@@ -223,7 +286,7 @@ class CrmProfitabilityReport(models.Model):
                 start, end, label = _period(self._read_group_prepare_data(
                     gb["groupby"], value, {gb["groupby"]: gb}), gb["interval"],
                     gb["display_format"], locale)
-                result[value] = (("%s/%s" % (start, end), label),
+                result[value] = (label if date_labels else ("%s/%s" % (start, end), label),
                                  ["&", (field, ">=", start), (field, "<", end)])
             return result
         return {value: (value if value is not None else False,

@@ -23,6 +23,8 @@ from . import test_invoice_margin
 from . import test_customer_ranking
 from . import test_profitability_report
 from . import test_profitability_print
+from . import test_profitability_facts
+from . import test_profitability_xlsx
 
 # -- segments
 from . import test_interest_subscription

@@ -119,6 +119,36 @@ class CrmExtendedCase(SavepointCase):
         return cls.env["account.invoice"].search(
             [("refund_invoice_id", "=", invoice.id)] + [d for d in domain if d[0] != "type"])
 
+    def income_balance(self, date_from, date_to, company):
+        """Credit minus debit of the income accounts on posted customer invoices and
+        credit notes: what the general ledger says was earned."""
+        income_types = (self.env.ref("account.data_account_type_revenue")
+                        | self.env.ref("account.data_account_type_other_income"))
+        lines = self.env["account.move.line"].search([
+            ("account_id.user_type_id", "in", income_types.ids),
+            ("invoice_id.type", "in", ("out_invoice", "out_refund")),
+            ("move_id.state", "=", "posted"),
+            ("date", ">=", date_from), ("date", "<=", date_to),
+            ("company_id", "=", company.id),
+        ])
+        return -sum(lines.mapped("balance"))
+
+    @contextmanager
+    def capture_queries(self):
+        """``with self.capture_queries() as queries: ...`` then ``queries`` lists the SQL
+        statements run inside the block, as the cursor logs them in debug mode."""
+        queries = []
+        cursor = self.env.cr
+        sql_log = cursor.sql_log
+        cursor.sql_log = True
+        try:
+            with self.assertLogs("odoo.sql_db", "DEBUG") as logs:
+                yield queries
+        finally:
+            cursor.sql_log = sql_log
+        queries.extend(record.args[0] for record in logs.records
+                       if record.msg == "query: %s")
+
     @contextmanager
     def count_queries(self):
         """``with self.count_queries() as counter: ...`` then ``counter["queries"]`` is the

@@ -2,6 +2,7 @@ from datetime import datetime, timedelta
 
 from odoo import fields
 
+from ..models.sale_order import LAST_TOUCH_QUERY
 from .attribution_common import AttributionCase
 
 
@@ -47,6 +48,18 @@ class TestMailingLastTouch(AttributionCase):
         self.assertEqual(self.quotation(date_order=datetime.now()).campaign_id, self.campaign)
         self.assertFalse(
             self.quotation(date_order=datetime.now() - timedelta(days=40)).campaign_id)
+
+    def test_lookup_reads_only_the_customers_mails(self):
+        # Every new order runs it: with the planner told to avoid full scans, none is left
+        # (the statistics and the subscribers' emails are indexed for it).
+        self.env.cr.execute("SET LOCAL enable_seqscan = off")
+        self.env.cr.execute("EXPLAIN " + LAST_TOUCH_QUERY, {
+            "since": datetime.now() - timedelta(days=30), "until": datetime.now(),
+            "company": self.customer.id, "email": "someone@example.com"})
+        plan = "\n".join(row[0] for row in self.env.cr.fetchall())
+        self.env.cr.execute("SET LOCAL enable_seqscan = on")
+        self.assertNotIn("Seq Scan on mail_mail_statistics", plan)
+        self.assertNotIn("Seq Scan on mail_mass_mailing_contact", plan)
 
     def test_mailing_outside_the_window_does_not(self):
         self.sent(self.spring, days_ago=31)

@@ -28,6 +28,15 @@ class TestRequestModel(CrmRequestCase):
         self.assertTrue(self.type_help.sequence_id)
         self.assertRegex(self.create_request("How to?").number, r"^HLP-\d{5}$")
 
+    def test_numbering_created_for_a_type_belongs_to_the_addon(self):
+        # owned through an XML id of crm_extended: uninstalling the addon removes it
+        self.type_help.prefix = "HLP-"
+        for request_type in (self.type_warranty, self.type_help):
+            owners = self.env["ir.model.data"].search([
+                ("model", "=", "ir.sequence"), ("res_id", "=", request_type.sequence_id.id)])
+            self.assertEqual(owners.mapped("module"), ["crm_extended"])
+            self.assertTrue(owners.noupdate)
+
     def test_case_number_is_unique_per_company(self):
         request = self.create_request()
         with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"), self.cr.savepoint():

@@ -8,7 +8,7 @@ import time
 import xmlrpc.client
 
 from concurrency import file_request, intake_team
-from harness import Rpc, SuiteError, fault_kind
+from harness import Rpc, SuiteError, fault_kind, wait_until
 
 NAME = 'faults'
 RETRY_FOR = 120  # seconds a retrying client keeps trying before it gives up
@@ -50,8 +50,11 @@ def half_created(ctx, pattern):
     return incomplete, orphans
 
 
-def database_restart(ctx, clients=2, per_client=12):
-    """Clients file requests while the suite's PostgreSQL cluster is stopped and started."""
+def database_restart(ctx, clients=2, before=2, after=3):
+    """Clients keep filing requests while the suite's PostgreSQL cluster is stopped and
+    started. Every step waits for a state, not for a time: the cluster goes down once each
+    client has filed `before` requests, comes back once a client has seen it down, and each
+    client files `after` more requests it started with the cluster back."""
     cfg, tally = ctx.cfg, ctx.tally
     admin = Rpc(cfg)
     intake = intake_team(ctx, admin)
@@ -60,26 +63,35 @@ def database_restart(ctx, clients=2, per_client=12):
         'name': 'REL restart customer %s' % ctx.tag, 'email': email})}
     pattern = 'REL-PGR-%s-%%' % ctx.tag
     log, errors = [], []
+    filed = [0] * clients
+    back = threading.Event()
 
     def client_loop(client):
-        for i in range(per_client):
+        filed_since_back = 0
+        while filed_since_back < after:
+            started_back = back.is_set()
             try:
-                file_with_retry(cfg, intake, customer, 'REL-PGR-%s-%d-%02d' % (ctx.tag, client, i),
-                                log)
+                file_with_retry(cfg, intake, customer, 'REL-PGR-%s-%d-%03d' % (
+                    ctx.tag, client, filed[client]), log)
             except RuntimeError as exc:
                 errors.append(str(exc))
-            time.sleep(0.2)
+                return
+            filed[client] += 1
+            filed_since_back += started_back
 
     threads = [threading.Thread(target=client_loop, args=(c,), daemon=True) for c in range(clients)]
     for thread in threads:
         thread.start()
-    time.sleep(3)
-    ctx.cluster.stop()
-    time.sleep(3)
-    ctx.cluster.start()
+    try:
+        wait_until(lambda: min(filed) >= before or errors, 120, 'the clients to file requests')
+        ctx.cluster.stop()
+        wait_until(lambda: log or errors, 60, 'a client to see the database down')
+    finally:
+        ctx.cluster.start()
+        back.set()
     for thread in threads:
-        thread.join()
-    total = clients * per_client
+        thread.join(RETRY_FOR * (after + 1))
+    total = sum(filed)
     count, distinct = ctx.cluster.query(
         "SELECT count(*), count(DISTINCT name) FROM crm_request WHERE name LIKE %s",
         [pattern])[0]
@@ -95,8 +107,8 @@ def database_restart(ctx, clients=2, per_client=12):
                             % (incomplete, orphans))
     tally.faults.append(('database restart', bool(survived)))
     tally.lost += total - distinct
-    tally.note('database restart: %d client-side failures during the outage, all retried; '
-               'e.g. %s' % (len(log), log[:1]))
+    tally.note('database restart: %d requests filed around it, %d client-side failures during '
+               'the outage, all retried; e.g. %s' % (total, len(log), log[:1]))
 
 
 def socket_owner(pids, server_port, client_port):
@@ -122,21 +134,33 @@ def socket_owner(pids, server_port, client_port):
     return None
 
 
-def start_long_order(cfg, rpc, values):
+def start_order(cfg, rpc, values):
     """Send an order creation over a raw HTTP connection whose local port we know, without
     waiting for the answer."""
     body = xmlrpc.client.dumps((rpc.db, rpc.uid, rpc.password, 'sale.order', 'create',
                                 [values], {}), 'execute_kw', allow_none=True)
-    conn = http.client.HTTPConnection('127.0.0.1', cfg.http_port, timeout=600)
+    conn = http.client.HTTPConnection('127.0.0.1', cfg.http_port, timeout=300)
     conn.request('POST', '/xmlrpc/2/object', body.encode('utf-8'),
                  {'Content-Type': 'text/xml'})
     return conn
 
 
-def worker_killed(ctx, lines=600):
-    """A long order creation is killed with its worker (SIGKILL) while another client files
-    requests: the order must not exist at all, the other client must see no error, and the
-    server must replace the worker."""
+def backend_waiting_on(ctx, statement):
+    """The database backend of the suite's database blocked on a lock while running
+    `statement` (its beginning), if any."""
+    rows = ctx.cluster.query("""
+        SELECT pid FROM pg_stat_activity
+         WHERE datname = %s AND wait_event_type = 'Lock' AND query LIKE %s""",
+                             [ctx.cfg.db, statement + '%'])
+    return rows[0][0] if rows else None
+
+
+def worker_killed(ctx, lines=5, after=3):
+    """A worker is SIGKILLed in the middle of an order creation while another client files
+    requests. To kill it at a known point, not after a lucky delay, the suite holds a lock on
+    the order lines' table: the order's transaction has written the order and waits for the
+    lines when the worker dies. The order must not exist at all, the other client must see no
+    error, and the server must replace the worker."""
     cfg, tally = ctx.cfg, ctx.tally
     admin = Rpc(cfg)
     intake = intake_team(ctx, admin)
@@ -161,36 +185,49 @@ def worker_killed(ctx, lines=600):
                 other_errors.append('%d: %s' % (i, type(exc).__name__))
             i += 1
 
-    conn = start_long_order(cfg, admin, {
-        'partner_id': partner, 'client_order_ref': ref,
-        'order_line': [(0, 0, {'product_id': product, 'product_uom_qty': 1 + n % 7})
-                       for n in range(lines)]})
-    victim = None
-    deadline = time.time() + 10
-    while not victim and time.time() < deadline:
-        victim = socket_owner(ctx.server.worker_pids(), cfg.http_port,
-                              conn.sock.getsockname()[1])
-        time.sleep(0.1)
+    blocker = ctx.cluster.connect()
+    blocker.autocommit = False
+    victim, answer = None, 'not sent'
     other = threading.Thread(target=other_client, daemon=True)
-    other.start()
-    time.sleep(1.0)
-    if victim:
-        os.kill(victim, signal.SIGKILL)
     try:
-        answer = 'answered %s before the kill' % conn.getresponse().status
-    except (http.client.HTTPException, OSError) as exc:
-        answer = 'cut off (%s)' % type(exc).__name__
-    conn.close()
-    time.sleep(3)
-    stop.set()
-    other.join()
+        blocker.cursor().execute('LOCK TABLE sale_order_line IN SHARE MODE')
+        conn = start_order(cfg, admin, {
+            'partner_id': partner, 'client_order_ref': ref,
+            'order_line': [(0, 0, {'product_id': product, 'product_uom_qty': 1 + n})
+                           for n in range(lines)]})
+        wait_until(lambda: backend_waiting_on(ctx, 'INSERT INTO "sale_order_line"'), 60,
+                   'the order creation to wait for its lines')
+        victim = wait_until(lambda: socket_owner(ctx.server.worker_pids(), cfg.http_port,
+                                                 conn.sock.getsockname()[1]), 10,
+                            'the worker serving the order creation')
+        other.start()
+        wait_until(lambda: len(other_done) >= 1 or other_errors, 60,
+                   'the other client to be served by another worker')
+        os.kill(victim, signal.SIGKILL)
+        try:
+            answer = 'answered %s' % conn.getresponse().status
+        except (http.client.HTTPException, OSError) as exc:
+            answer = 'cut off (%s)' % type(exc).__name__
+        conn.close()
+    finally:
+        blocker.rollback()
+        blocker.close()
+    done_at_kill = len(other_done)
+    try:
+        wait_until(lambda: len(other_done) >= done_at_kill + after or other_errors, 120,
+                   'the other client to go on after the kill')
+    finally:
+        stop.set()
+        if other.is_alive():
+            other.join(120)
     respawned = ctx.server.wait_workers(30)
     orders = ctx.cluster.scalar("SELECT count(*) FROM sale_order WHERE client_order_ref = %s",
                                 [ref])
     filed = ctx.cluster.scalar("SELECT count(*) FROM crm_request WHERE name LIKE %s",
                                ['REL-KILLBG-%s-%%' % ctx.tag])
-    survived = tally.check(NAME, 'worker kill: the worker serving a long request was killed',
-                           victim and answer.startswith('cut off'),
+    survived = tally.check(NAME, 'worker kill: the worker serving an order creation was killed '
+                           'with the order written and its lines pending',
+                           answer.startswith('cut off'),
                            'worker %s, the request was %s' % (victim, answer))
     survived &= tally.check(NAME, 'worker kill: its order left nothing behind', orders == 0,
                             '%d orders with ref %s' % (orders, ref))

@@ -1,5 +1,6 @@
 """The pieces every scenario drives: the suite's own PostgreSQL cluster, a real Odoo server in
 multi-process mode, XML-RPC clients, direct SQL for counting, and the tally of checks."""
+import contextlib
 import http.client
 import os
 import re
@@ -15,6 +16,19 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 
 class SuiteError(Exception):
     """The suite could not run (set-up failed, server did not start): not a finding."""
+
+
+def wait_until(condition, timeout, what, every=0.2):
+    """Poll `condition` until it returns something true and return that; a scenario waits
+    for the state it needs, never for a fixed time, and never without a bound."""
+    deadline = time.time() + timeout
+    while True:
+        result = condition()
+        if result:
+            return result
+        if time.time() > deadline:
+            raise RuntimeError('waited %d s in vain for %s' % (timeout, what))
+        time.sleep(every)
 
 
 class Config(object):
@@ -65,7 +79,7 @@ class Cluster(object):
         tool(self.cfg, 'pg.sh', 'start', timeout=120)
 
     def stop(self):
-        tool(self.cfg, 'pg.sh', 'stop', timeout=120)
+        return tool(self.cfg, 'pg.sh', 'stop', timeout=120)
 
     def connect(self, db=None):
         cnx = psycopg2.connect(host='127.0.0.1', port=self.cfg.pgport, user='odoo',
@@ -107,6 +121,8 @@ class Server(object):
                '--logfile=%s' % self.logfile] + self.extra
         self.proc = subprocess.Popen(cmd, env=self.cfg.env(), start_new_session=True,
                                      stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        with open(self.pidfile(self.cfg), 'w') as pidfile:
+            pidfile.write('%d %d\n' % (self.proc.pid, self.cfg.http_port))
         deadline = time.time() + timeout
         while time.time() < deadline:
             if self.proc.poll() is not None:
@@ -167,6 +183,34 @@ class Server(object):
             self.proc.wait(10)
         except ProcessLookupError:
             pass
+
+    @staticmethod
+    def pidfile(cfg):
+        return cfg.log('%s.server.pid' % cfg.db)
+
+    @classmethod
+    def stop_leftover(cls, cfg):
+        """Stop the server a killed suite left running: the process group of the master
+        named in the pidfile, if that process still is an Odoo server on the suite's port
+        (a pid may have been reused since)."""
+        try:
+            with open(cls.pidfile(cfg)) as pidfile:
+                pid, port = (int(word) for word in pidfile.read().split())
+            with open('/proc/%d/cmdline' % pid, 'rb') as cmdline:
+                args = cmdline.read().split(b'\0')
+        except (OSError, ValueError):
+            return False
+        if b'--http-port=%d' % port not in args or not any(b'odoo' in arg for arg in args):
+            return False
+        for sig, grace in ((signal.SIGTERM, 30), (signal.SIGKILL, 10)):
+            try:
+                os.killpg(pid, sig)
+            except ProcessLookupError:
+                return True
+            deadline = time.time() + grace
+            while time.time() < deadline and os.path.exists('/proc/%d' % pid):
+                time.sleep(0.2)
+        return True
 
     def log_count(self, needle):
         with open(self.logfile, errors='replace') as log:
@@ -235,6 +279,19 @@ class Tally(object):
         self.attempts = 0       # portal isolation attempts
         self.lost = 0           # records that should exist and do not
         self.notes = []
+        self.seconds = []       # (phase, seconds)
+        self.loads = [os.getloadavg()[0]]  # the machine's load average after each phase
+
+    @contextlib.contextmanager
+    def timed(self, phase):
+        started = time.time()
+        try:
+            yield
+        finally:
+            self.seconds.append((phase, time.time() - started))
+            self.loads.append(os.getloadavg()[0])
+            print('  %s took %.0f s (load average %.1f)' % (
+                phase, self.seconds[-1][1], self.loads[-1]), flush=True)
 
     def check(self, scenario, what, ok, detail=''):
         self.checks.append((scenario, what, bool(ok), detail))

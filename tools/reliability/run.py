@@ -53,10 +53,15 @@ def parse_args():
                         help='upgrade the database of the last run if it has crm_extended '
                              'instead of creating it anew (faster iterations)')
     parser.add_argument('--only', default='', help='comma-separated scenarios to run')
-    parser.add_argument('--timeout', type=int, default=2400, help='whole suite, seconds (40 min)')
+    parser.add_argument('--timeout', type=int, default=1800,
+                        help='whole suite, seconds (30 min: twice what a quiet 2-core machine '
+                             'needs)')
     parser.add_argument('--keep', action='store_true',
                         help='leave the cluster running afterwards (the server always stops)')
     parser.add_argument('--no-write', action='store_true', help='do not update ' + RESULTS)
+    parser.add_argument('--cleanup', action='store_true',
+                        help='only stop what a killed run left running: its server, and its '
+                             'cluster unless --keep (the make target does this on exit)')
     return parser.parse_args()
 
 
@@ -77,21 +82,24 @@ def run_suite(args, tally):
     signal.signal(signal.SIGTERM, on_terminate)  # killed from outside: still clean up
     signal.alarm(args.timeout)
     try:
-        cluster.start()
-        ctx = Context(args, cfg, cluster, server, tally)
-        if args.reuse and lifecycle.installed(ctx):
-            lifecycle.odoo_cli(ctx, '-u', 'crm_extended')  # the code may have moved on
-            server.start()
-        else:
-            tool(cfg, 'db.sh', 'bare', cfg.db, 'nodemo')
-            server.start()
-            lifecycle.install_on_data(ctx)
+        with tally.timed('set-up'):
+            open(server.logfile, 'w').close()  # the log counts (retries, skips) are this run's
+            cluster.start()
+            ctx = Context(args, cfg, cluster, server, tally)
+            if args.reuse and lifecycle.installed(ctx):
+                lifecycle.odoo_cli(ctx, '-u', 'crm_extended')  # the code may have moved on
+                server.start()
+            else:
+                tool(cfg, 'db.sh', 'bare', cfg.db, 'nodemo')
+                server.start()
+                lifecycle.install_on_data(ctx)
         for name, scenario in SCENARIOS:
             if only and name not in only:
                 continue
             print('scenario %s' % name, flush=True)
             try:
-                scenario(ctx)
+                with tally.timed(name):
+                    scenario(ctx)
             except Exception as exc:  # noqa: B902 - one broken scenario must not hide the others
                 if isinstance(exc, SuiteError):  # the time limit: stop everything
                     raise
@@ -104,7 +112,8 @@ def run_suite(args, tally):
             bad_input.summary(tally)
         if not only or 'lifecycle' in only:
             print('scenario lifecycle', flush=True)
-            lifecycle.upgrade_uninstall_reinstall(ctx)
+            with tally.timed('lifecycle'):
+                lifecycle.upgrade_uninstall_reinstall(ctx)
     finally:
         signal.alarm(0)
         server.stop()
@@ -125,8 +134,11 @@ def table(tally, seconds):
         ('leaks found', '%d in %d portal attempts' % (len(tally.leaks), tally.attempts)
          if tally.attempts else 'not run'),
         ('records lost', str(tally.lost)),
-        ('checks', '%d passed, %d failed (%.0f s)' % (
-            len(tally.checks) - len(tally.failed), len(tally.failed), seconds)),
+        ('checks', '%d passed, %d failed' % (
+            len(tally.checks) - len(tally.failed), len(tally.failed))),
+        ('time', '%.0f s (%s); machine load average %.1f-%.1f (%d cores)' % (
+            seconds, ', '.join('%s %.0f' % (phase, spent) for phase, spent in tally.seconds),
+            min(tally.loads), max(tally.loads), os.cpu_count())),
     ]
     width = max(len(k) for k, _v in rows)
     text = '\n'.join('| %s | %s |' % (k.ljust(width), v) for k, v in rows)
@@ -155,8 +167,19 @@ def write_results(tally, summary):
         doc.write(text)
 
 
+def cleanup(args):
+    cfg = Config(args)
+    if Server.stop_leftover(cfg):
+        print('stopped the server a killed run left behind')
+    if not args.keep and 'stopped' in Cluster(cfg).stop():
+        print('stopped the cluster a killed run left behind')
+
+
 def main():
     args = parse_args()
+    if args.cleanup:
+        cleanup(args)
+        return 0
     tally = Tally()
     start = time.time()
     try:
