@@ -14,7 +14,9 @@ CUSTOMERS=100000 K=segments. Standalone, on a filled database:
 which prints the medians and writes them as the "Segments" section of bench/RESULTS.md.
 Every scenario checks its result (same ids, every customer scored the same both ways, only
 the changed members touched) before it is timed, and raises if it is wrong. Everything is
-rolled back.
+rolled back. The RFM scenario adds the previous storage's columns to res_partner in
+its transaction (an ALTER TABLE): run it when no other benchmark uses the same database, or
+PostgreSQL may have to break a deadlock between the two.
 """
 import argparse
 import datetime

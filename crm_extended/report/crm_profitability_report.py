@@ -1,5 +1,6 @@
 import datetime
 import gc
+from contextlib import contextmanager
 from functools import lru_cache
 
 import babel.dates
@@ -8,6 +9,17 @@ from odoo import api, fields, models, tools
 from odoo.osv import expression
 from odoo.osv.query import Query
 from odoo.tools import DEFAULT_SERVER_DATE_FORMAT, OrderedSet
+
+
+@contextmanager
+def _without_cyclic_gc():
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 @lru_cache(maxsize=8192)
@@ -158,6 +170,13 @@ class CrmProfitabilityReport(models.Model):
         """_read_group_raw, or read_group with ``date_labels`` (a period is then its label
         alone, as Odoo's read_group shows it)."""
         # pylint: disable=redefined-outer-name
+        # hundreds of thousands of acyclic rows, dicts and lists: the cyclic garbage
+        # collector would walk them (and the whole registry) again and again as they grow
+        with _without_cyclic_gc():
+            return self._read_group_fast_rows(domain, fields, groupby, lazy, date_labels)
+
+    def _read_group_fast_rows(self, domain, fields, groupby, lazy, date_labels):
+        # pylint: disable=redefined-outer-name
         groupby = [groupby] if isinstance(groupby, str) else list(OrderedSet(groupby))
         groupby_list = groupby[:1] if lazy else groupby
         self.check_access_rights("read")
@@ -235,25 +254,17 @@ class CrmProfitabilityReport(models.Model):
         keys = [gb["groupby"] for gb in annotated]
         measures = width + 1 + len(aggregated)
         result = []
-        # hundreds of thousands of acyclic dicts and lists: the cyclic garbage collector
-        # would walk the growing result again and again
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
-            for row in rows:
-                group = dict(zip(aggregated, row[width + 1:measures]))
-                group[count_field] = row[width]
-                group_domain = list(and_prefix)
-                for key, lookup, value in zip(keys, lookups, row):
-                    group[key], terms = lookup[value]
-                    group_domain += terms
-                group["__domain"] = group_domain + base_domain
-                if context:
-                    group["__context"] = dict(context)
-                result.append(group)
-        finally:
-            if collecting:
-                gc.enable()
+        for row in rows:
+            group = dict(zip(aggregated, row[width + 1:measures]))
+            group[count_field] = row[width]
+            group_domain = list(and_prefix)
+            for key, lookup, value in zip(keys, lookups, row):
+                group[key], terms = lookup[value]
+                group_domain += terms
+            group["__domain"] = group_domain + base_domain
+            if context:
+                group["__context"] = dict(context)
+            result.append(group)
         return result
 
     def _read_group_values(self, gb, raw_values, names=None, date_labels=False):
