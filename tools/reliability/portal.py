@@ -1,6 +1,6 @@
 """Scenario 5: portal isolation over HTTP. Three portal users of two customer companies probe
 every portal route (stock and crm_extended's): lists, every document id of the run, other
-documents' access tokens, chatter, tampered forms. A leak is a name, number or amount of
+documents' access tokens, chatter, invoice payment, tampered forms. A leak is a name, number or amount of
 another customer's document in a response body."""
 import os
 import re
@@ -16,6 +16,9 @@ LIST_ROUTES = ['/my', '/my/home', '/my/orders', '/my/quotes', '/my/invoices', '/
 DETAIL_ROUTES = {'sale.order': '/my/orders/%d', 'account.invoice': '/my/invoices/%d',
                  'crm.request': '/my/requests/%d'}
 PDF_ROUTES = {'sale.order': '/my/orders/pdf/%d', 'account.invoice': '/my/invoices/pdf/%d'}
+# Odoo's invoice payment, where the statement's Pay Now leads: its form carries the invoice's
+# number and amount
+PAY_ROUTE = '/invoice/pay/%d/form_tx'
 
 
 def money(amount):
@@ -157,6 +160,13 @@ class Prober(object):
                     if model in PDF_ROUTES:
                         path = PDF_ROUTES[model] % record
                         self.probe(browser, customer, path, browser.get(path))
+                    if model == 'account.invoice':
+                        for token in (None, own_token):
+                            params = {'acquirer_id': self.env['acquirer']}
+                            if token:
+                                params['access_token'] = token
+                            self.probe(browser, customer, 'pay %d' % record,
+                                       browser.json(PAY_ROUTE % record, params))
                     for token in (None, own_token):
                         params = {'res_model': model, 'res_id': record, 'limit': 50}
                         if token:
@@ -307,6 +317,7 @@ def run(ctx):
     env = {'portal_group': admin.ref('base.group_portal'),
            'type': admin.ref('crm_extended.request_type_information'),
            'internal_type': admin.ref('crm_extended.request_type_charge'),
+           'acquirer': admin.ref('payment.payment_acquirer_transfer'),
            'main_company': admin.ref('base.main_company'),
            'other_company': admin('res.company', 'create', {
                'name': 'REL portal other company %s' % ctx.tag}),
