@@ -1,7 +1,7 @@
 """Scenario 5: portal isolation over HTTP. Three portal users of two customer companies probe
 every portal route (stock and crm_extended's): lists, every document id of the run, other
-documents' access tokens, chatter, invoice payment, tampered forms. A leak is a name, number or amount of
-another customer's document in a response body."""
+documents' access tokens, chatter, invoice payment, tampered forms. A leak is a name, number
+or amount of another customer's document in a response body."""
 import os
 import re
 
