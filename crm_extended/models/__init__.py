@@ -7,6 +7,15 @@ from . import crm_request_team
 from . import crm_request_type
 from . import crm_request_routing_rule
 from . import crm_request
+from . import crm_request_sla_policy
+from . import crm_request_sla_escalation
+from . import crm_request_sla_line
+from . import crm_request_sla
+from . import crm_request_resolution
+from . import crm_request_response_template
+from . import crm_request_work
+from . import crm_request_billing
+from . import account_invoice_request_work
 
 # -- attribution
 from . import sale_order

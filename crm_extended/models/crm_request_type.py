@@ -67,6 +67,10 @@ class CrmRequestType(models.Model):
                                   help="Requests of this type carry the product and the order or "
                                        "invoice it came on.")
 
+    resolution_required = fields.Boolean(
+        string="Resolution Code Required",
+        help="Requests of this type cannot be closed without a resolution code.")
+
     @api.depends("sequence_id.prefix")
     def _compute_prefix(self):
         for request_type in self:
