@@ -14,8 +14,6 @@ from . import crm_request_sla
 from . import crm_request_resolution
 from . import crm_request_response_template
 from . import crm_request_work
-from . import crm_request_billing
-from . import account_invoice_request_work
 
 # -- attribution
 from . import sale_order

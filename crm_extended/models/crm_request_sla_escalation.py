@@ -33,7 +33,7 @@ class CrmRequestSlaEscalation(models.Model):
     action = fields.Selection(ESCALATION_ACTIONS, required=True, default="notify_responsible")
     user_ids = fields.Many2many("res.users", "crm_request_sla_escalation_user_rel",
                                 "escalation_id", "user_id", string="Users to Notify")
-    activity_type_id = fields.Many2one("mail.activity.type", string="Activity Type")
+    activity_type_id = fields.Many2one("mail.activity.type")
     note = fields.Char(translate=True, help="Said in the chatter and in the activity.")
 
     @api.constrains("trigger", "percent", "hours_after")
@@ -109,8 +109,8 @@ class CrmRequestSlaEscalation(models.Model):
         elif self.action == "schedule_activity":
             request._schedule_follow_up(
                 responsible, self.note or _("Service level at risk"),
-                _("%(policy)s: %(reason)s.") % {"policy": self.policy_id.name,
-                                                  "reason": self._describe()},
+                _("%(policy)s: %(reason)s.") % {
+                    "policy": self.policy_id.name, "reason": self._describe()},
                 activity_type=self.activity_type_id)
             outcome = (_("Activity scheduled for %s.") % responsible.name if responsible
                        else _("No activity: the request has no responsible nor team leader."))

@@ -1,7 +1,7 @@
 # Service level line: the clock of one policy on one request (deadline, pauses, outcome).
 import pytz
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 
 from .crm_request_sla_policy import SLA_TARGETS
 

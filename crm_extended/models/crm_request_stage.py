@@ -37,7 +37,7 @@ class CrmRequestStage(models.Model):
         string="Timeout (working days)",
         help="After this many working days in this stage a request moves to the timeout "
              "stage, e.g. closed after 10 days waiting for the customer. 0: never.")
-    timeout_stage_id = fields.Many2one("crm.request.stage", string="Timeout Stage")
+    timeout_stage_id = fields.Many2one("crm.request.stage")
     timeout_warning_days = fields.Integer(
         string="Warn (working days before)",
         help="Tell the customer by mail this many working days before the timeout. 0: no "

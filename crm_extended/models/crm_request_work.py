@@ -28,7 +28,7 @@ class CrmRequestWork(models.Model):
     material_invoice_line_id = fields.Many2one(
         "account.invoice.line", string="Invoiced Material Line", readonly=True, copy=False,
         ondelete="set null")
-    invoice_id = fields.Many2one("account.invoice", string="Invoice", readonly=True,
+    invoice_id = fields.Many2one("account.invoice", readonly=True,
                                  copy=False, index=True, ondelete="set null")
 
     @api.constrains("hours", "material_qty", "product_id", "material_product_id", "billable")

@@ -7,6 +7,8 @@ from ..models.crm_request_sla_policy import SLA_TARGETS
 # read_group aggregates a column with one function of one argument: the 90th percentile
 # is such a function (an array of the values, then percentile_cont over it).
 P90_AGGREGATE = "crm_extended_p90"
+MISSED_SQL = ("(line.state = 'missed' OR (line.state = 'running' AND "
+              "line.deadline < (now() AT TIME ZONE 'UTC')))")
 
 
 class CrmRequestSlaReport(models.Model):
@@ -17,11 +19,11 @@ class CrmRequestSlaReport(models.Model):
     _order = "date_start desc"
 
     request_id = fields.Many2one("crm.request", readonly=True)
-    policy_id = fields.Many2one("crm.request.sla.policy", string="Policy", readonly=True)
+    policy_id = fields.Many2one("crm.request.sla.policy", readonly=True)
     target = fields.Selection(SLA_TARGETS, readonly=True)
     state = fields.Selection(SLA_LINE_STATES, string="Status", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
-    team_id = fields.Many2one("crm.request.team", string="Team", readonly=True)
+    team_id = fields.Many2one("crm.request.team", readonly=True)
     request_type_id = fields.Many2one("crm.request.type", string="Type", readonly=True)
     user_id = fields.Many2one("res.users", string="Responsible", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
@@ -41,7 +43,7 @@ class CrmRequestSlaReport(models.Model):
                                     group_operator="avg", help="Working hours, pauses excluded.")
     resolution_hours_p90 = fields.Float(string="Hours to Resolution (90th pct)",
                                         readonly=True, group_operator=P90_AGGREGATE)
-    paused_hours = fields.Float(string="Paused Hours", readonly=True)
+    paused_hours = fields.Float(readonly=True)
 
     _depends = {
         "crm.request.sla.line": ["request_id", "policy_id", "target", "state", "date_start",
@@ -69,8 +71,7 @@ class CrmRequestSlaReport(models.Model):
                    CASE WHEN line.target = 'resolution' AND line.date_met IS NOT NULL
                         THEN line.consumed_hours END AS resolution_hours_p90,
                    line.paused_hours
-        """ % {"missed": "(line.state = 'missed' OR (line.state = 'running' AND "
-                          "line.deadline < (now() AT TIME ZONE 'UTC')))"}
+        """ % {"missed": MISSED_SQL}
 
     def _from(self):
         return """
@@ -82,7 +83,8 @@ class CrmRequestSlaReport(models.Model):
     @api.model_cr
     def init(self):
         cr = self.env.cr
-        cr.execute("""
+        cr.execute(  # pylint: disable=sql-injection
+            """
             CREATE OR REPLACE FUNCTION %(name)s_final(double precision[])
                 RETURNS double precision LANGUAGE sql IMMUTABLE AS
                 'SELECT percentile_cont(0.9) WITHIN GROUP (ORDER BY v) FROM unnest($1) v';
@@ -91,5 +93,5 @@ class CrmRequestSlaReport(models.Model):
                 FINALFUNC = %(name)s_final, INITCOND = '{}');
         """ % {"name": P90_AGGREGATE})
         tools.drop_view_if_exists(cr, self._table)
-        cr.execute("CREATE OR REPLACE VIEW %s AS (%s %s)" % (
+        cr.execute("CREATE OR REPLACE VIEW %s AS (%s %s)" % (  # pylint: disable=sql-injection
             self._table, self._select(), self._from()))

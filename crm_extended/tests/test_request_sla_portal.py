@@ -53,7 +53,8 @@ class TestSlaPortal(PortalHttpCase):
         self.assertEqual(response.status_code, 200)
         self.assertEqual(self.request.stage_id,
                          self.env.ref("crm_extended.request_stage_in_progress"))
-        line = self.request.sla_line_ids.filtered(lambda l: l.policy_id == self.resolution)
+        line = self.request.sla_line_ids.filtered(
+            lambda sla_line: sla_line.policy_id == self.resolution)
         self.assertEqual(line.state, "running")
 
     def test_portal_cannot_read_sla_internals_over_json_rpc(self):
@@ -68,8 +69,9 @@ class TestSlaPortal(PortalHttpCase):
                 ("crm.request", "search", [[("sla_status", "=", "ok")]])):
             self.share_with_http()
             response = self.opener.post(
-                "http://%s:%s/web/dataset/call_kw" % (HOST, PORT), timeout=30, json={"jsonrpc": "2.0", "method": "call", "params": {
-                    "model": model, "method": method, "args": args, "kwargs": {}}})
+                "http://%s:%s/web/dataset/call_kw" % (HOST, PORT), timeout=30, json={
+                    "jsonrpc": "2.0", "method": "call", "params": {
+                        "model": model, "method": method, "args": args, "kwargs": {}}})
             body = response.json()
             self.assertIn("error", body, "%s.%s must be refused" % (model, method))
             self.assertNotIn("result", body)
