@@ -94,6 +94,27 @@ class CrmRequestSlaLine(models.Model):
         return values
 
     @api.model
+    def _migrated_values(self, request, policy):
+        """The line of a request filed before service level lines, keeping the deadline it
+        was given (see migrations/11.0.1.2.0)."""
+        values = {
+            "request_id": request.id, "policy_id": policy.id, "target": policy.target,
+            "time_hours": policy.time_hours, "date_start": request.create_date,
+            "deadline": request.date_deadline,
+            "escalation_level": 1 if request.is_escalated else 0,
+        }
+        if request.state == "cancel":
+            values["state"] = "cancelled"
+        elif request.date_closed:
+            values.update(date_met=request.date_closed, state=(
+                "met" if request.date_closed <= request.date_deadline else "missed"))
+        else:
+            values.update(state="running", date_clock=request.create_date,
+                          next_escalation_date=False if request.is_escalated
+                          else request.date_deadline)
+        return values
+
+    @api.model
     def _next_escalation(self, policy, level, consumed, clock, working_time):
         """When the next unfired step of `policy`'s ladder is due, for a clock running since
         `clock` with `consumed` hours already spent."""

@@ -171,6 +171,24 @@ class CrmRequestSlaPolicy(models.Model):
         return self.reach_stage_ids or self.env["crm.request.stage"].search(
             [("state", "=", "done")])
 
+    # ------------------------------------------------------------------ migration
+
+    @api.model
+    def _migrate_from_type_deadlines(self):
+        """Policies and lines for the requests of types with a deadline in working days
+        (the service level of version 11.0.1.1.0); see migrations/11.0.1.2.0."""
+        Line = self.env["crm.request.sla.line"]
+        for request_type in self.env["crm.request.type"].search([("auto_due_days", ">", 0)]):
+            requests = self.env["crm.request"].search([
+                ("request_type_id", "=", request_type.id), ("date_deadline", "!=", False),
+                ("sla_line_ids", "=", False)])
+            for company in requests.mapped("company_id") | (
+                    request_type.company_id or self.env.user.company_id):
+                policy = self.create(request_type._sla_policy_values(company))
+                for request in requests.filtered(lambda request: request.company_id == company):
+                    Line.create(Line._migrated_values(request, policy))
+            requests._sla_sync()
+
     @api.multi
     def action_view_lines(self):
         self.ensure_one()

@@ -17,6 +17,7 @@ from . import test_request_sla_automation
 from . import test_request_sla_portal
 from . import test_request_work_invoice
 from . import test_request_sla_report
+from . import test_request_sla_migration
 
 # -- attribution
 from . import test_attribution_propagation
