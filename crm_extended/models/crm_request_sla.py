@@ -249,10 +249,11 @@ class CrmRequest(models.Model):
             if not self.env.context.get("crm_request_automatic"):
                 self._sla_first_response(message.date)
             return
-        for request in self:
+        # a portal user's own post reads the stage's automation, which is internal
+        for request in self.sudo():
             target = request.stage_id.on_customer_reply_stage_id
             if target and target != request.stage_id and request.state not in CLOSED_STATES:
-                request.sudo().write({"stage_id": target.id})
+                request.write({"stage_id": target.id})
 
     # ------------------------------------------------------------------ timeouts
 

@@ -29,21 +29,23 @@ class CrmRequestStage(models.Model):
         help="Fields that must be filled before a request may enter this stage.")
 
     # -- service levels: automation on a customer's reply and on timeout
+    # internal configuration: portal users read stages for their requests' status only
     on_customer_reply_stage_id = fields.Many2one(
-        "crm.request.stage", string="On Customer Reply",
+        "crm.request.stage", string="On Customer Reply", groups="base.group_user",
         help="A customer's reply (by mail or on the portal) moves a request of this stage "
              "there, e.g. from Waiting for Customer to In Progress.")
     timeout_days = fields.Integer(
-        string="Timeout (working days)",
+        string="Timeout (working days)", groups="base.group_user",
         help="After this many working days in this stage a request moves to the timeout "
              "stage, e.g. closed after 10 days waiting for the customer. 0: never.")
-    timeout_stage_id = fields.Many2one("crm.request.stage")
+    timeout_stage_id = fields.Many2one("crm.request.stage", groups="base.group_user")
     timeout_warning_days = fields.Integer(
-        string="Warn (working days before)",
+        string="Warn (working days before)", groups="base.group_user",
         help="Tell the customer by mail this many working days before the timeout. 0: no "
              "warning.")
     timeout_template_id = fields.Many2one(
-        "mail.template", string="Timeout Warning Email", domain=[("model", "=", "crm.request")],
+        "mail.template", string="Timeout Warning Email", groups="base.group_user",
+        domain=[("model", "=", "crm.request")],
         help="By default the addon's timeout warning.")
 
     @api.constrains("timeout_days", "timeout_stage_id", "timeout_warning_days")

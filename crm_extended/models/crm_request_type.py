@@ -68,7 +68,7 @@ class CrmRequestType(models.Model):
                                        "invoice it came on.")
 
     resolution_required = fields.Boolean(
-        string="Resolution Code Required",
+        string="Resolution Code Required", groups="base.group_user",
         help="Requests of this type cannot be closed without a resolution code.")
 
     @api.depends("sequence_id.prefix")
