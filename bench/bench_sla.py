@@ -44,9 +44,9 @@ def _policies(env, team):
     return response | resolution
 
 
-def _fill(env, count, team, policies, due):
-    """`count` open requests of `team` with a line per policy, by SQL; `due` of them have
-    an escalation step due now, the others in the future."""
+def _fill(env, count, team, policies):
+    """`count` open requests of `team` with a line per policy, by SQL, their next escalation
+    step due tomorrow."""
     cr = env.cr
     stage = env.ref("crm_extended.request_stage_in_progress")
     request_type = env.ref("crm_extended.request_type_help")
@@ -59,7 +59,8 @@ def _fill(env, count, team, policies, due):
                                  active, access_token, create_date, write_date, create_uid,
                                  write_uid, date_last_stage_update, date_deadline,
                                  sla_deadline)
-        SELECT 'Bench SLA ' || n, 'BSLA/' || %(count)s || '/' || n, %(type)s, %(stage)s, 'open', %(company)s,
+        SELECT 'Bench SLA ' || n, 'BSLA/' || %(count)s || '/' || n, %(type)s, %(stage)s,
+               'open', %(company)s,
                %(team)s, %(user)s, %(partner)s, %(partner)s, 'bench.sla@example.com', '1', '1',
                'public', true, md5(n::text), %(start)s, %(start)s, 1, 1, %(start)s,
                %(start)s + interval '3 days', %(start)s + interval '1 day'
@@ -78,12 +79,11 @@ def _fill(env, count, team, policies, due):
                                               create_date, write_date, create_uid, write_uid)
             SELECT id, %(policy)s, company_id, %(target)s, %(hours)s, create_date,
                    create_date, create_date + interval '2 days', 'running', 0, 0, 0,
-                   CASE WHEN row_number() OVER (ORDER BY id) <= %(due)s
-                        THEN create_date ELSE create_date + interval '1 day' END,
+                   create_date + interval '1 day',
                    create_date, create_date, 1, 1
               FROM crm_request WHERE id = ANY(%(ids)s)
         """, {"policy": policy.id, "target": policy.target, "hours": policy.time_hours,
-              "due": due, "ids": ids})
+              "ids": ids})
     cr.execute("ANALYZE crm_request; ANALYZE crm_request_sla_line")
     env.cache.invalidate()
     return env["crm.request"].browse(ids)
@@ -126,18 +126,24 @@ def scenarios(env, count, mails):
     now = NOW.strftime("%Y-%m-%d %H:%M:%S")
     results = {}
 
-    # escalation sweep: finding the due steps among all lines, then firing 20 or 40 of them
-    small = _fill(env, 1000, team, policies, due=20)
-    results["sweep, 1,000 requests (2,000 lines), 20 due"] = _side_by_side(
-        env, {"sweep": lambda: Line._cron_escalate(now=now)})["sweep"]
-    big = _fill(env, count, team, policies, due=0)
+    # escalation sweep: finding the due steps among all lines (an indexed query), then
+    # firing them (3.5 of 4 hours consumed: the 50 % step of the first response is due)
+    small = _fill(env, 1000, team, policies)
+    big = _fill(env, count, team, policies)
+    total = "{:,}".format(count + 1000)
     results["sweep, %s requests (%s lines), nothing due" % (
-        "{:,}".format(count + 1000), "{:,}".format(2 * (count + 1000)))] = _side_by_side(
+        total, "{:,}".format(2 * (count + 1000)))] = _side_by_side(
         env, {"sweep": lambda: Line._cron_escalate(now=now)})["sweep"]
-    env.cr.execute("UPDATE crm_request_sla_line SET next_escalation_date = %s "
-                   "WHERE request_id = ANY(%s)", (now, big[:20].ids))
-    results["sweep, %s requests, 40 due (20 requests)" % "{:,}".format(count + 1000)] = \
-        _side_by_side(env, {"sweep": lambda: Line._cron_escalate(now=now)})["sweep"]
+    for due in (10, 40):
+        env.cr.execute("""
+            UPDATE crm_request_sla_line SET next_escalation_date = %s, consumed_hours = 3.5
+             WHERE request_id = ANY(%s) AND target = 'first_response'
+        """, (now, small[:due].ids))
+        results["sweep, %s requests, %d first-response lines due" % (total, due)] = _side_by_side(
+            env, {"sweep": lambda: Line._cron_escalate(now=now)})["sweep"]
+        env.cr.execute("UPDATE crm_request_sla_line SET next_escalation_date = %s, "
+                       "consumed_hours = 0 WHERE request_id = ANY(%s)",
+                       (NOW + datetime.timedelta(days=1), small.ids))
 
     # a stage change with its SLA recomputation: the same on a small and a large table
     waiting = env.ref("crm_extended.request_stage_waiting")

@@ -1,8 +1,6 @@
 # Service levels on requests: SLA lines applied and re-evaluated, clocks paused by stages,
 # first response, stage automation on customer replies and timeouts, resolutions, and the
 # billable work logged on requests with its Invoice Work button.
-from datetime import datetime
-
 from psycopg2 import OperationalError, errorcodes
 
 from odoo import _, api, fields, models
@@ -67,14 +65,9 @@ class CrmRequest(models.Model):
     @api.depends("sla_line_ids.state", "sla_line_ids.deadline",
                  "sla_line_ids.escalation_level")
     def _compute_sla_status(self):
-        now = datetime.utcnow()
+        status = self._sla_statuses(self.ids)
         for request in self:
-            lines = request.sla_line_ids
-            request.sla_status = "ok"
-            if any(line._is_missed(now) for line in lines):
-                request.sla_status = "missed"
-            elif any(line._is_at_risk(now) for line in lines):
-                request.sla_status = "at_risk"
+            request.sla_status = status.get(request.id, "ok")
 
     def _search_sla_status(self, operator, value):
         if self.env.user.share:
@@ -82,23 +75,32 @@ class CrmRequest(models.Model):
         if operator not in ("=", "!=", "in", "not in"):
             raise ValidationError(_("The SLA status can only be searched for equality."))
         values = [value] if isinstance(value, str) else list(value or [])
+        status = self._sla_statuses()
+        positive = operator in ("=", "in")
+        if "ok" in values:
+            others = [rid for rid, state in status.items() if state not in values]
+            return [("id", "not in" if positive else "in", others)]
+        ids = [rid for rid, state in status.items() if state in values]
+        return [("id", "in" if positive else "not in", ids)]
+
+    def _sla_statuses(self, ids=None):
+        """{request id: 'missed' or 'at_risk'} of the requests with such lines (all, or
+        those of `ids`), in one query: the list view and the search filters share it.
+        Missed: a line missed, or running past its deadline. At risk: a running line in
+        the last quarter of its time to the deadline, or escalated."""
         self.env.cr.execute("""
             SELECT request_id,
                    bool_or(state = 'missed' OR (state = 'running' AND deadline < %(now)s)),
                    bool_or(state = 'running' AND deadline >= %(now)s AND (
                            escalation_level > 0 OR
                            deadline - %(now)s < (deadline - date_start) * %(share)s))
-              FROM crm_request_sla_line GROUP BY request_id
-        """, {"now": fields.Datetime.now(), "share": AT_RISK_SHARE})
-        status = {}
-        for request_id, missed, at_risk in self.env.cr.fetchall():
-            status[request_id] = "missed" if missed else "at_risk" if at_risk else "ok"
-        if "ok" in values:
-            others = [rid for rid, state in status.items() if state not in values]
-            positive = operator in ("=", "in")
-            return [("id", "not in" if positive else "in", others)]
-        ids = [rid for rid, state in status.items() if state in values]
-        return [("id", "in" if operator in ("=", "in") else "not in", ids)]
+              FROM crm_request_sla_line
+             WHERE state IN ('running', 'missed') AND (%(all)s OR request_id = ANY(%(ids)s))
+             GROUP BY request_id
+        """, {"now": fields.Datetime.now(), "share": AT_RISK_SHARE, "all": ids is None,
+              "ids": list(ids or [])})
+        return {request_id: "missed" if missed else "at_risk"
+                for request_id, missed, at_risk in self.env.cr.fetchall() if missed or at_risk}
 
     @api.depends("date_deadline", "date_closed", "is_escalated", "create_date",
                  "sla_line_ids.state")
@@ -118,7 +120,8 @@ class CrmRequest(models.Model):
     def create(self, vals):
         request = super().create(vals)
         request._check_resolution(request.stage_id)
-        request._sla_apply()
+        # the deadline derived at creation is no news for the chatter
+        request.with_context(tracking_disable=True)._sla_apply()
         return request
 
     @api.multi

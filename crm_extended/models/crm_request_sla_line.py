@@ -59,19 +59,6 @@ class CrmRequestSlaLine(models.Model):
         self.ensure_one()
         return self.policy_id._working_time(self.request_id.team_id, cache)
 
-    def _is_missed(self, now):
-        """Missed, or running past its deadline (`now`: a datetime)."""
-        return self.state == "missed" or (
-            self.state == "running" and self.deadline and _to_datetime(self.deadline) < now)
-
-    def _is_at_risk(self, now):
-        """Running in the last quarter of its time to the deadline, or escalated."""
-        if self.state != "running" or not self.deadline:
-            return False
-        deadline = _to_datetime(self.deadline)
-        return deadline >= now and (self.escalation_level > 0 or (
-            deadline - now < (deadline - _to_datetime(self.date_start)) * AT_RISK_SHARE))
-
     # ------------------------------------------------------------------ start
 
     @api.model
