@@ -10,6 +10,7 @@ from . import test_request_confirmation
 from . import test_request_mail
 from . import test_request_escalation
 from . import test_request_documents
+from . import test_request_sequence
 
 # -- attribution
 from . import test_attribution_propagation
