@@ -41,6 +41,7 @@ from . import test_portal_pages
 from . import test_portal_payment
 from . import test_portal_requests
 from . import test_portal_statement
+from . import test_portal_boundaries
 
 # -- sales force automation
 from . import test_sfa_customer_profile
