@@ -1,5 +1,8 @@
 # One block per capability (kept apart so that branches merge cleanly).
 
+# -- record rules of the documents behind reports (used by report/)
+from . import crm_document_rules_mixin
+
 # -- requests
 from . import crm_request_stage
 from . import crm_request_category

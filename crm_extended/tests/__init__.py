@@ -49,3 +49,4 @@ from . import test_sfa_opportunity
 from . import test_sfa_lead_conversion
 from . import test_sfa_forecast
 from . import test_sfa_timeline
+from . import test_role_boundaries
