@@ -30,8 +30,8 @@ class CrmDocumentRulesMixin(models.AbstractModel):
         for model_name in self._document_models:
             readable, readable_params = self._document_readable_sql(model_name, column)
             if self._document_model_column:
-                readable = '(%s."%s" = %%s AND %s)' % (table, self._document_model_column,
-                                                      readable)
+                readable = '(%s."%s" = %%s AND %s)' % (
+                    table, self._document_model_column, readable)
                 readable_params = [model_name] + readable_params
             clauses.append(readable)
             params += readable_params

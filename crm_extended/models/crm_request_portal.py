@@ -130,10 +130,11 @@ class IrAttachment(models.Model):
 
     @api.model
     def check(self, mode, values=None):
-        super().check(mode, values=values)
+        result = super().check(mode, values=values)
         # /web/content, /web/image and every read of a customer's session pass here
         if self and self._crm_is_portal_reader() and self._crm_request_hidden_from_portal():
             raise AccessError(_("Sorry, you are not allowed to access this document."))
+        return result
 
     @api.model
     def _search(self, args, offset=0, limit=None, order=None, count=False,
