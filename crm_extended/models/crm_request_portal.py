@@ -115,6 +115,21 @@ class CrmRequest(models.Model):
             message_type="comment", subtype="mt_comment")
 
 
+    @api.model
+    def _neutralise_stored_uploads(self):
+        """Files customers attached before the allowlist were stored as superuser, with the
+        HTML, XML or SVG type Odoo keeps for administrators: they are served as text from
+        now on (what Odoo does for files other users upload). Office documents keep theirs."""
+        self.env.cr.execute("""
+            UPDATE ir_attachment SET mimetype = 'text/plain'
+             WHERE res_model = %s
+               AND (mimetype ILIKE '%%ht%%' OR mimetype ILIKE '%%xml%%'
+                    OR mimetype ILIKE '%%svg%%' OR mimetype ILIKE '%%javascript%%')
+               AND mimetype NOT LIKE 'application/vnd.openxmlformats-officedocument.%%'
+        """, [self._name])
+        return self.env.cr.rowcount
+
+
 class IrAttachment(models.Model):
     _inherit = "ir.attachment"
 

@@ -125,6 +125,29 @@ class TestPortalUploads(PortalBoundaryCase):
         self.assertFalse(self.env["crm.request"].search([("name", "=", "Many files")]))
 
 
+    def test_files_stored_before_the_allowlist_are_served_as_text(self):
+        """What the upgrade does to files uploaded before: a page or a drawing with a
+        script, stored as superuser with its own type, is served to staff as text."""
+        request = self.req_public
+        request.message_post(body="Old upload", message_type="comment",
+                             subtype="mail.mt_comment",
+                             attachments=[("page.html", SCRIPT), ("drawing.svg", SVG),
+                                          ("sheet.xlsx", b"PK\x03\x04 fake")])
+        stored = {attachment.name: attachment
+                  for attachment in self.request_attachments(request)}
+        self.assertEqual(stored["page.html"].mimetype, "text/html")
+        self.env["crm.request"]._neutralise_stored_uploads()
+        stored["page.html"].invalidate_cache()
+        self.assertEqual([stored[name].mimetype for name in ("page.html", "drawing.svg")],
+                         ["text/plain", "text/plain"])
+        self.assertEqual(
+            stored["sheet.xlsx"].mimetype,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        self.staff_login()
+        served = self.url_open("/web/content/%d" % stored["drawing.svg"].id)
+        self.assertTrue(served.headers["Content-Type"].startswith("text/plain"))
+
+
 class TestPortalInternalAttachments(PortalBoundaryCase):
     """Files staff attach to internal notes, or to the request itself, stay internal: not
     listed on the customer's page, not served to their session by any route."""
