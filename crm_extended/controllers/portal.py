@@ -14,7 +14,7 @@ from odoo.addons.portal.controllers.portal import (
 )
 
 from ..models.crm_request_portal import PORTAL_UPLOAD_MAX_SIZE
-from ..models.res_partner import PORTAL_ADDRESS_FIELDS, PORTAL_ADDRESS_TYPES
+from ..models.res_partner_portal import PORTAL_ADDRESS_FIELDS, PORTAL_ADDRESS_TYPES
 
 
 SUBJECT_MAX_LENGTH = 255
