@@ -114,7 +114,6 @@ class CrmRequest(models.Model):
             body=body, attachment_ids=attachments.ids, author_id=author.id,
             message_type="comment", subtype="mt_comment")
 
-
     @api.model
     def _neutralise_stored_uploads(self):
         """Files customers attached before the allowlist were stored as superuser, with the

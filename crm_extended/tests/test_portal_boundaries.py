@@ -124,7 +124,6 @@ class TestPortalUploads(PortalBoundaryCase):
                          ["one.txt", "two.txt"])
         self.assertFalse(self.env["crm.request"].search([("name", "=", "Many files")]))
 
-
     def test_files_stored_before_the_allowlist_are_served_as_text(self):
         """What the upgrade does to files uploaded before: a page or a drawing with a
         script, stored as superuser with its own type, is served to staff as text."""

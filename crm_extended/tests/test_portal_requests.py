@@ -169,7 +169,7 @@ class TestPortalRequestPages(PortalRequestFixtures, PortalHttpCase):
         response = self.new_request(
             sale_order_id=str(self.order.id), product_id=str(self.product.id),
             files={"attachments": ("photo.png", io.BytesIO(b"\x89PNG\r\n\x1a\n fake"),
-                                    "image/png")})
+                                   "image/png")})
         self.assertEqual(response.status_code, 200)
         filed = self.env["crm.request"].search([("name", "=", "Armrest broke")])
         self.assertEqual(len(filed), 1)
