@@ -18,6 +18,7 @@ from . import test_request_sla_portal
 from . import test_request_work_invoice
 from . import test_request_sla_report
 from . import test_request_sla_migration
+from . import test_request_sequence
 
 # -- attribution
 from . import test_attribution_propagation
@@ -48,6 +49,7 @@ from . import test_portal_pages
 from . import test_portal_payment
 from . import test_portal_requests
 from . import test_portal_statement
+from . import test_portal_boundaries
 
 # -- sales force automation
 from . import test_sfa_customer_profile
@@ -55,3 +57,4 @@ from . import test_sfa_opportunity
 from . import test_sfa_lead_conversion
 from . import test_sfa_forecast
 from . import test_sfa_timeline
+from . import test_role_boundaries
