@@ -7,6 +7,7 @@ from . import crm_request_team
 from . import crm_request_type
 from . import crm_request_routing_rule
 from . import crm_request
+from . import mail_thread_auto_submitted
 
 # -- attribution
 from . import sale_order
