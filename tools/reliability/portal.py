@@ -99,8 +99,7 @@ def create_customer(admin, tag, key, price, contacts, env):
                   subtype='mail.mt_comment')
             chatter[(model, record)] = text
             markers.append(text)
-            if (model, record) in [('crm.request', r) for r in docs['crm.request']] and \
-                    shows[(model, record)] in internal:
+            if model == 'crm.request' and shows[(model, record)] in internal:
                 internal.append(text)
     tokens = {}
     for model, ids in docs.items():
@@ -222,8 +221,8 @@ class Prober(object):
         shown = shown and (ok(response) if ok else True) and not crash_of(response)
         self.controls.append((label, shown))
         if not shown:
-            print('    blind: %s (HTTP %d, %s)' % (label, response.status_code,
-                                                  response.headers.get('Content-Type')))
+            print('    blind: %s (HTTP %d, %s)' % (
+                label, response.status_code, response.headers.get('Content-Type')))
         return shown
 
     def owner_of(self, customer, model, record):

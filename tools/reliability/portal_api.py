@@ -105,8 +105,8 @@ class ApiProber(object):
         ok = outcome.refused is None and not outcome.crash and bool(shown(outcome.result))
         self.prober.controls.append((label, ok))
         if not ok:
-            print('    blind: %s (%s)' % (label, outcome.refused or outcome.crash or
-                                         str(outcome.result)[:120]))
+            print('    blind: %s (%s)' % (
+                label, outcome.refused or outcome.crash or str(outcome.result)[:120]))
 
     # -- internal figures
 
