@@ -128,4 +128,7 @@ class TestPartnerKpis(CrmExtendedCase):
         self.create_order(partners[7], [(self.product, 3, None)])
         with_history = list_queries()
         self.assertEqual(without_history, with_history)
-        self.assertLessEqual(with_history, 8)
+        # The search, the stored columns, one statement for the lifetime figures and
+        # Odoo's reads of related names and rules: a handful for the whole page, where a
+        # query per partner would make 80 more; the margin is for Odoo's own changes.
+        self.assertLessEqual(with_history, 12)
