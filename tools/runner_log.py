@@ -18,6 +18,7 @@ RAN = re.compile(r"^Ran (?P<count>\d+) tests? in ")
 OUTCOMES = {"ERROR": "error", "FAIL": "fail", "expected failure": "expected failure",
             "unexpected success": "unexpected success"}
 FAILED = ("fail", "error", "unexpected success")
+TESTS_FAILED = "At least one test failed"   # the loader's echo of the failures counted above
 
 
 class Result:
@@ -55,7 +56,8 @@ def parse(lines):
             continue
         logger, message, level = record.group("logger"), record.group("message"), record.group("level")
         if level == "CRITICAL" or (level == "ERROR" and logger in (
-                "odoo.modules.loading", "odoo.modules.registry", "odoo.service.server")):
+                "odoo.modules.loading", "odoo.modules.registry", "odoo.service.server")
+                                       and not message.startswith(TESTS_FAILED)):
             result.errors.append(line.rstrip("\n"))
         if not TEST_LOGGER.match(logger):
             continue
