@@ -52,10 +52,10 @@ class CrmExtendedCase(SavepointCase):
     @classmethod
     def abandon_class(cls):
         """Roll back and close what a failed setUpClass opened."""
-        cr = getattr(cls, "cr", None)
-        if cr is not None and not cr.closed:
-            cr.rollback()
-            cr.close()
+        if getattr(cls, "cr", None) is not None and not cls.cr.closed:
+            cls.registry.clear_caches()
+            cls.cr.rollback()
+            cls.cr.close()
 
     @classmethod
     def setUpClass(cls):

@@ -17,3 +17,15 @@ class TestFixtures(CrmExtendedCase):
         self.assertEqual(refund.type, "out_refund")
         self.assertEqual(refund.state, "paid")
         self.assertAlmostEqual(refund.amount_untaxed, 300.0)
+
+    def test_a_class_whose_set_up_fails_ends_its_transaction(self):
+        """Otherwise its uncommitted fixtures (users with unique logins) would hold the next
+        class, which creates the same, forever: Odoo's runner would never end."""
+        class Broken(CrmExtendedCase):
+            @classmethod
+            def setUpClass(cls):
+                super(CrmExtendedCase, cls).setUpClass()    # the class's own cursor, then
+                raise ValueError("a fixture failed")
+        with self.assertRaises(ValueError):
+            Broken.setUpClass()
+        self.assertTrue(Broken.cr.closed)
