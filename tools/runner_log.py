@@ -54,7 +54,7 @@ def parse(lines):
         record = RECORD.match(line.rstrip("\n"))
         if not record:
             continue
-        logger, message, level = record.group("logger"), record.group("message"), record.group("level")
+        logger, message, level = record.group("logger", "message", "level")
         if level == "CRITICAL" or (level == "ERROR" and logger in (
                 "odoo.modules.loading", "odoo.modules.registry", "odoo.service.server")
                                        and not message.startswith(TESTS_FAILED)):

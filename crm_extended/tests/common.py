@@ -45,9 +45,9 @@ class CrmExtendedCase(SavepointCase):
     own_company = False
 
     def __init_subclass__(cls, **kwargs):
-        super().__init_subclass__(**kwargs)
         if "setUpClass" in cls.__dict__:
             cls.setUpClass = _ends_when_failing(cls.__dict__["setUpClass"].__func__)
+        return super().__init_subclass__(**kwargs)
 
     @classmethod
     def abandon_class(cls):

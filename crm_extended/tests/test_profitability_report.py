@@ -35,7 +35,7 @@ class TestProfitabilityReport(CrmExtendedCase):
             domain = [] if user else self.ours
         return report.read_group(
             domain, ["revenue", "cost", "margin", "margin_percent", "invoice_count",
-                           "quantity"] + [g.split(":")[0] for g in groupby],
+                     "quantity"] + [g.split(":")[0] for g in groupby],
             list(groupby), lazy=False)
 
     def test_revenue_reconciles_with_income_accounts_to_the_cent(self):
