@@ -17,6 +17,7 @@ from . import crm_request_sla
 from . import crm_request_resolution
 from . import crm_request_response_template
 from . import crm_request_work
+from . import mail_thread_auto_submitted
 from . import crm_request_portal
 from . import sale_order_requests
 from . import account_invoice_requests

@@ -252,6 +252,8 @@ class CrmRequest(models.Model):
             if not self.env.context.get("crm_request_automatic"):
                 self._sla_first_response(message.date)
             return
+        if self.env.context.get("mail_auto_submitted"):
+            return      # an out-of-office reply is no news from the customer
         # a portal user's own post reads the stage's automation, which is internal
         for request in self.sudo():
             target = request.stage_id.on_customer_reply_stage_id
