@@ -736,8 +736,9 @@ class ResellerPortal(CrmExtendedPortal):
                 [("id", "=", int(lost_reason_id) if lost_reason_id.isdigit() else 0)])
             if not lost_reason:
                 raise ValidationError(_("Please choose why the opportunity was lost."))
-            self._post_as_user(lead_sudo, _("Marked lost by the reseller: %s%s") % (
-                lost_reason.name, reason.strip() and " - " + reason.strip()[:LEAD_TEXT_MAX_LENGTH]))
+            details = reason.strip()[:LEAD_TEXT_MAX_LENGTH]
+            self._post_as_user(lead_sudo, _("Marked lost by the reseller: %(reason)s %(details)s")
+                               % {"reason": lost_reason.name, "details": details})
             lead_sudo.write({"lost_reason": lost_reason.id})
             lead_sudo.action_set_lost()
             return "lost"

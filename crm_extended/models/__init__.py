@@ -43,3 +43,4 @@ from . import crm_partner_assignment
 from . import res_partner_channel
 from . import crm_lead_channel
 from . import crm_stage_channel
+from . import ir_attachment_channel

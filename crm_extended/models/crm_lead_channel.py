@@ -32,7 +32,7 @@ PORTAL_LEAD_FIELDS = frozenset([
 
 
 class CrmLead(models.Model):
-    _inherit = "crm.lead"
+    _inherit = "crm.lead"  # pylint: disable=consider-merging-classes-inherited
 
     partner_assigned_id = fields.Many2one(
         "res.partner", string="Reseller", index=True, copy=False,

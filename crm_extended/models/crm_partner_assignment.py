@@ -17,7 +17,7 @@ class CrmPartnerAssignment(models.Model):
     _order = "date_proposed desc, id desc"
     _rec_name = "lead_id"
 
-    lead_id = fields.Many2one("crm.lead", string="Lead", required=True, index=True,
+    lead_id = fields.Many2one("crm.lead", required=True, index=True,
                               ondelete="cascade", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Reseller", required=True, index=True,
                                  ondelete="restrict", readonly=True)

@@ -6,7 +6,7 @@ HELD_STATES = ("proposed", "accepted")
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
 
     is_channel_partner = fields.Boolean(
         "Reseller", index=True, groups="base.group_user",

@@ -16,13 +16,12 @@ class CrmPartnerReport(models.Model):
     _order = "date desc"
 
     date = fields.Datetime("Proposed on", readonly=True)
-    lead_id = fields.Many2one("crm.lead", string="Lead", readonly=True)
+    lead_id = fields.Many2one("crm.lead", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Reseller", readonly=True)
-    grade_id = fields.Many2one("crm.partner.grade", string="Grade", readonly=True)
-    activation_id = fields.Many2one("crm.partner.activation", string="Activation",
-                                    readonly=True)
-    country_id = fields.Many2one("res.country", string="Country", readonly=True)
-    state_id = fields.Many2one("res.country.state", string="State", readonly=True)
+    grade_id = fields.Many2one("crm.partner.grade", readonly=True)
+    activation_id = fields.Many2one("crm.partner.activation", readonly=True)
+    country_id = fields.Many2one("res.country", readonly=True)
+    state_id = fields.Many2one("res.country.state", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
     origin = fields.Selection([("proposal", "Proposal"), ("registration", "Deal Registration")],
@@ -33,8 +32,8 @@ class CrmPartnerReport(models.Model):
     hours_to_accept = fields.Float("Working Hours to Accept", readonly=True,
                                    group_operator="avg")
     win_rate = fields.Float("Win Rate (%)", readonly=True, group_operator="avg")
-    revenue_won = fields.Float("Revenue Won", readonly=True)
-    open_pipeline = fields.Float("Open Pipeline", readonly=True)
+    revenue_won = fields.Float(readonly=True)
+    open_pipeline = fields.Float(readonly=True)
 
     _depends = {
         "crm.partner.assignment": ["lead_id", "partner_id", "company_id", "origin", "state",

@@ -84,3 +84,25 @@ class TestChannelAccess(ChannelFixtures, PortalCase):
         self.assertNotIn("margin", bodies)
         self.assertFalse(self.env["mail.message"].sudo(self.portal_east).search(
             [("model", "=", "crm.lead"), ("res_id", "=", self.lead_west.id)]))
+
+    def test_files_on_the_lead_stay_ours_unless_sent(self):
+        Attachment = self.env["ir.attachment"]
+        internal = Attachment.create({"name": "credit.txt", "datas_fname": "credit.txt",
+                                      "datas": "c2VjcmV0", "res_model": "crm.lead",
+                                      "res_id": self.lead_west.id})
+        sent = Attachment.create({"name": "brochure.txt", "datas_fname": "brochure.txt",
+                                  "datas": "aGVsbG8=", "res_model": "crm.lead",
+                                  "res_id": self.lead_west.id})
+        self.lead_west.message_post(body="Our brochure", subtype="mail.mt_comment",
+                                    message_type="comment", attachment_ids=sent.ids)
+        self.lead_west.message_post(body="Credit check", subtype="mail.mt_note",
+                                    message_type="comment", attachment_ids=internal.ids)
+        with self.assertRaises(AccessError):
+            internal.sudo(self.portal_west).read(["datas"])
+        self.assertTrue(sent.sudo(self.portal_west).read(["datas"])[0]["datas"])
+        with self.assertRaises(AccessError):
+            sent.sudo(self.portal_east).read(["datas"])
+        with self.assertRaises(AccessError):
+            Attachment.sudo(self.portal_west).create({
+                "name": "x.txt", "datas": "eA==", "res_model": "crm.lead",
+                "res_id": self.lead_west.id})
