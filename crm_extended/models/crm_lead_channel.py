@@ -7,7 +7,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 
 from odoo.addons.resource.models.resource import to_naive_user_tz, to_naive_utc
 
-from .crm_lead import normalize_vat
+from .crm_lead_conversion import normalize_vat
 from .crm_partner_assignment import PARTNER_ASSIGN_STATES
 
 ACCEPT_HOURS_PARAM = "crm_extended.partner_accept_hours"
