@@ -38,27 +38,43 @@ LEAD_TAG = "Bench channel lead"
 
 
 def setup_resellers(env, count):
-    """``count`` resellers (created once), one US state each, cycling over three grades."""
+    """``count`` resellers (made once): one real one through the ORM, cloned in SQL, one US
+    state each, cycling over three grades."""
+    cr = env.cr
     Partner = env["res.partner"]
-    existing = Partner.search_count([("is_channel_partner", "=", True),
-                                     ("ref", "=", "bench-reseller")])
-    if existing >= count:
+    if Partner.search_count([("ref", "=", "bench-reseller")]) >= count:
         return
     us = env.ref("base.us")
-    states = env["res.country.state"].search([("country_id", "=", us.id)])
     grades = [env["crm.partner.grade"].create({"name": "Bench %s" % name, "weight": weight})
               for name, weight in (("gold", 10), ("silver", 5), ("bronze", 2))]
-    for number in range(existing, count):
-        Partner.create({
-            "name": "Bench Reseller %d" % number, "ref": "bench-reseller", "is_company": True,
-            "customer": False, "is_channel_partner": True,
-            "partner_grade_id": grades[number % 3].id, "partner_capacity": 50,
-            "partner_country_ids": [(6, 0, us.ids)],
-            "partner_state_ids": [(6, 0, states[number % len(states)].ids)],
-        })
+    source = Partner.create({
+        "name": "Bench Reseller 0", "ref": "bench-reseller", "is_company": True,
+        "customer": False, "is_channel_partner": True, "partner_grade_id": grades[0].id,
+        "partner_capacity": 50})
+    cr.execute("CREATE TEMP TABLE clone AS SELECT g AS i, nextval('res_partner_id_seq') AS id "
+               "FROM generate_series(1, %s) g", [count - 1])
+    bench_portal.clone_rows(cr, "res_partner", "src.id = %s", {
+        "id": "c.id", "name": "'Bench Reseller ' || c.i",
+        "display_name": "'Bench Reseller ' || c.i", "commercial_partner_id": "c.id",
+        "partner_grade_id": "(%s::int[])[1 + c.i %% 3]",
+    }, [[grade.id for grade in grades], source.id])
+    cr.execute("DROP TABLE clone")
+    cr.execute("""
+        INSERT INTO res_partner_channel_country_rel (partner_id, country_id)
+        SELECT id, %s FROM res_partner WHERE ref = 'bench-reseller'
+    """, [us.id])
+    cr.execute("""
+        INSERT INTO res_partner_channel_state_rel (partner_id, state_id)
+        SELECT partner.id, states.ids[1 + partner.n %% array_length(states.ids, 1)]
+          FROM (SELECT id, row_number() OVER (ORDER BY id) AS n FROM res_partner
+                 WHERE ref = 'bench-reseller') partner,
+               (SELECT array_agg(id ORDER BY id) AS ids FROM res_country_state
+                 WHERE country_id = %s) states
+    """, [us.id])
+    env.cache.invalidate()
 
 
-def clone_leads(env, source, count, extra_sql="", params=()):
+def clone_leads(env, source, count):
     """``count`` copies of the lead ``source`` in one INSERT (the rows Odoo writes), spread
     over the US states; returns their ids."""
     cr = env.cr
@@ -66,15 +82,15 @@ def clone_leads(env, source, count, extra_sql="", params=()):
             if col not in ("name", "state_id")]
     cr.execute("""
         INSERT INTO crm_lead (name, state_id, %s)
-        SELECT %%s || ' ' || g, states.ids[1 + g %% array_length(states.ids, 1)], %s
+        SELECT %%s || ' ' || g, states.ids[1 + mod(g, array_length(states.ids, 1))], %s
           FROM generate_series(1, %%s) g, crm_lead src,
                (SELECT array_agg(id ORDER BY id) AS ids FROM res_country_state
                  WHERE country_id = %%s) states
-         WHERE src.id = %%s %s
+         WHERE src.id = %%s
         RETURNING id
     """ % (", ".join('"%s"' % col for col in cols),
-           ", ".join('src."%s"' % col for col in cols), extra_sql),
-        (LEAD_TAG, count, env.ref("base.us").id, source.id) + tuple(params))
+           ", ".join('src."%s"' % col for col in cols)),
+        (LEAD_TAG, count, env.ref("base.us").id, source.id))
     return [row[0] for row in cr.fetchall()]
 
 

@@ -23,9 +23,11 @@ class TestPortalChannel(ChannelFixtures, PortalHttpCase):
 
     def login(self, user):
         self.authenticate(user.login, user.login)
+        # one token per session: fewer requests on a loaded machine
+        self.token = self.csrf_token()
 
     def post(self, url, **data):
-        data["csrf_token"] = self.csrf_token()
+        data["csrf_token"] = self.token
         return self.url_open(url, data=data, allow_redirects=False)
 
     def test_each_sees_only_its_own_leads_the_customer_none(self):
@@ -185,3 +187,18 @@ class TestPortalChannel(ChannelFixtures, PortalHttpCase):
         with self.assertRaises(xmlrpc.client.Fault):
             proxy.execute_kw(db, self.portal_east.id, "crmx_reseller_east", "crm.lead",
                              "action_assign_partner", [self.lead_east.ids])
+
+    def test_expiry_by_the_scheduled_action_moves_the_lead_between_portals(self):
+        self.env.cr.execute("UPDATE crm_lead SET partner_accept_deadline = %s WHERE id = %s",
+                            (self.past(), self.lead_west.id))
+        self.env.ref("crm_extended.ir_cron_partner_proposal_expiry").method_direct_trigger()
+        self.share_with_http()
+        self.login(self.portal_west)
+        self.assertNotIn(self.lead_west.name, self.url_open("/my/leads").text)
+        response = self.post("/my/leads/%d/accept" % self.lead_west.id)
+        self.assertEqual(response.status_code, 404)
+        self.login(self.portal_east)
+        self.assertIn(self.lead_west.name, self.url_open("/my/leads").text)
+        self.post("/my/leads/%d/accept" % self.lead_west.id)
+        self.assertEqual((self.lead_west.partner_assigned_id, self.lead_west.partner_assign_state),
+                         (self.reseller_east, "accepted"))
