@@ -10,6 +10,7 @@ from . import crm_request_team
 from . import crm_request_type
 from . import crm_request_routing_rule
 from . import crm_request
+from . import mail_thread_auto_submitted
 from . import crm_request_portal
 from . import sale_order_requests
 from . import account_invoice_requests
