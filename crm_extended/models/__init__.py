@@ -58,3 +58,12 @@ from . import mail_mass_mailing_contact
 from . import res_config_settings
 from . import crm_sales_forecast
 from . import crm_sales_forecast_line
+
+# -- channel (resellers)
+from . import crm_partner_grade
+from . import crm_partner_activation
+from . import crm_partner_assignment
+from . import res_partner_channel
+from . import crm_lead_channel
+from . import crm_stage_channel
+from . import ir_attachment_channel

@@ -58,3 +58,11 @@ from . import test_sfa_lead_conversion
 from . import test_sfa_forecast
 from . import test_sfa_timeline
 from . import test_role_boundaries
+
+# -- channel (resellers)
+from . import test_channel_assignment
+from . import test_channel_access
+from . import test_channel_registration
+from . import test_channel_report
+from . import test_channel_concurrency
+from . import test_portal_channel
