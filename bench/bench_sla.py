@@ -96,12 +96,12 @@ def _measure(env, call):
     return time.perf_counter() - started, env.cr.sql_log_count - before
 
 
-def _side_by_side(env, variants, repeat=REPEAT):
+def _side_by_side(env, variants, repeat=None):
     """{label: (median seconds, queries)} of callables run in turn `repeat` times, each
     inside a savepoint rolled back after it (every run starts from the same data)."""
     times = {label: [] for label in variants}
     queries = {}
-    for _run in range(repeat + 1):                      # the first run warms up
+    for _run in range((repeat or REPEAT) + 1):          # the first run warms up
         for label, call in variants.items():
             env.cr.execute("SAVEPOINT bench_sla")
             seconds, count = _measure(env, call)
@@ -224,8 +224,10 @@ def main():
     parser.add_argument("-d", "--database", required=True)
     parser.add_argument("--requests", type=int, default=100000)
     parser.add_argument("--mails", type=int, default=100)
+    parser.add_argument("--repeat", type=int, default=REPEAT)
     parser.add_argument("--write", action="store_true")
     args = parser.parse_args()
+    globals()["REPEAT"] = args.repeat
     odoo.tools.config.parse_config(["-c", args.config, "--log-level=warn"])
     load_before = os.getloadavg()[0]
     with api.Environment.manage():
