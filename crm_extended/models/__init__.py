@@ -1,6 +1,7 @@
 # One block per capability (kept apart so that branches merge cleanly).
 
 # -- requests
+from . import crm_request_routing_source
 from . import crm_request_stage
 from . import crm_request_category
 from . import crm_request_team
