@@ -8,6 +8,7 @@ from odoo.addons.crm.models.crm_stage import AVAILABLE_PRIORITIES
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import email_split, html2plaintext
 
+from .crm_extended_sql import normalize_email
 from .crm_request_stage import CLOSED_STATES
 from .crm_request_type import CONFIDENTIALITY, DOCUMENT_TYPES
 
@@ -489,7 +490,7 @@ class CrmRequest(models.Model):
         for request in self.sudo().search([("number", "in", numbers)]):
             same_customer = partner and (
                 request.commercial_partner_id == partner.commercial_partner_id)
-            if same_customer or (request.partner_email or "").lower() == email.lower():
+            if same_customer or normalize_email(request.partner_email) == normalize_email(email):
                 return self.browse(request.id)
         return self.browse()
 

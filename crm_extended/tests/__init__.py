@@ -47,3 +47,7 @@ from . import test_sfa_opportunity
 from . import test_sfa_lead_conversion
 from . import test_sfa_forecast
 from . import test_sfa_timeline
+from . import test_profitability_internals
+from . import test_sfa_profile_siblings
+from . import test_email_normalisation
+from . import test_request_routing_cache
