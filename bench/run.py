@@ -11,9 +11,10 @@ calls each variant once to warm up, then runs them in turn (interleaved, so that
 machine's load hits every variant alike) --repeat times, clearing the ORM cache before
 every call, and reports each variant's median and its ratio to the baseline's median,
 measured side by side in the same run. A callable may return a dict of figures (e.g.
-{"queries": 12}) shown beside its time, and under "answer" what it computed: the runner
-then checks, before timing, that every variant giving an answer gives the baseline's (like
-with like), and the table says which were checked. Results are printed and written as a markdown
+{"queries": 12}) shown beside its time, and under "answer" a function returning what it
+computed (called after the timing): the runner checks on the warm-up call that every variant
+giving an answer gives the baseline's (like with like), and the table says which were
+checked. Results are printed and written as a markdown
 table into --results with the machine, the scale and the date.
 """
 import argparse
@@ -97,12 +98,12 @@ def check_answers(title, labels, extras):
     another answer stops the run: its timing would compare unlike things."""
     if "answer" not in extras[labels[0]]:
         return {}
-    expected = extras[labels[0]]["answer"]
+    expected = extras[labels[0]]["answer"]()
     checked = {labels[0]: "baseline"}
     for label in labels[1:]:
         if "answer" not in extras[label]:
             continue
-        if extras[label]["answer"] != expected:
+        if extras[label]["answer"]() != expected:
             raise AssertionError("%s: %r does not give the answer of %r"
                                  % (title, label, labels[0]))
         checked[label] = "same"
