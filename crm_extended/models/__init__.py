@@ -1,5 +1,8 @@
 # One block per capability (kept apart so that branches merge cleanly).
 
+# -- record rules of the documents behind reports (used by report/)
+from . import crm_document_rules_mixin
+
 # -- requests
 from . import crm_request_routing_source
 from . import crm_request_stage
@@ -8,6 +11,7 @@ from . import crm_request_team
 from . import crm_request_type
 from . import crm_request_routing_rule
 from . import crm_request
+from . import crm_request_portal
 from . import sale_order_requests
 from . import account_invoice_requests
 

@@ -10,6 +10,7 @@ from . import test_request_confirmation
 from . import test_request_mail
 from . import test_request_escalation
 from . import test_request_documents
+from . import test_request_sequence
 
 # -- attribution
 from . import test_attribution_propagation
@@ -40,6 +41,7 @@ from . import test_portal_pages
 from . import test_portal_payment
 from . import test_portal_requests
 from . import test_portal_statement
+from . import test_portal_boundaries
 
 # -- sales force automation
 from . import test_sfa_customer_profile
@@ -51,3 +53,4 @@ from . import test_profitability_internals
 from . import test_sfa_profile_siblings
 from . import test_email_normalisation
 from . import test_request_routing_cache
+from . import test_role_boundaries
