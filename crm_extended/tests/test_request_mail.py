@@ -18,6 +18,9 @@ Content-Transfer-Encoding: 8bit
 
 
 class TestRequestMailIntake(CrmRequestCase):
+    """Routing applies to mailed requests: the rules are those of a company of its own."""
+
+    own_company = "bare"
 
     @classmethod
     def setUpClass(cls):
