@@ -31,6 +31,7 @@ help:
 venv:
 	@tools/venv.sh
 	@tools/debian_package.sh wkhtmltopdf wkhtmltopdf
+	@tools/debian_package.sh pdftotext poppler-utils
 
 pg:
 	@tools/pg.sh start

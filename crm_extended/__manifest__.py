@@ -83,6 +83,17 @@
         "views/crm_partner_timeline_views.xml",
         # views/res_partner_views.xml: loaded once, in the profitability block
 
+        # -- channel (resellers)
+        "security/crm_channel_security.xml",
+        "data/crm_channel_data.xml",
+        "views/crm_partner_grade_views.xml",
+        "views/crm_partner_activation_views.xml",
+        "views/res_partner_channel_views.xml",
+        "views/crm_lead_channel_views.xml",
+        "wizards/crm_lead_assign_partner_views.xml",
+        "report/crm_partner_report_views.xml",
+        "views/portal_channel_templates.xml",
+
         # menus last: they point at the actions above
         "views/crm_extended_menus.xml",
     ],
@@ -107,6 +118,9 @@
 
         # -- sales force automation
         "demo/crm_sfa_demo.xml",
+
+        # -- channel (resellers)
+        "demo/crm_channel_demo.xml",
     ],
     # hooks.py: one function per capability
     "pre_init_hook": "pre_init_hook",

@@ -11,6 +11,7 @@ from . import crm_request_team
 from . import crm_request_type
 from . import crm_request_routing_rule
 from . import crm_request
+from . import mail_thread_auto_submitted
 from . import crm_request_portal
 from . import sale_order_requests
 from . import account_invoice_requests
@@ -51,3 +52,12 @@ from . import mail_mass_mailing_contact
 from . import res_config_settings
 from . import crm_sales_forecast
 from . import crm_sales_forecast_line
+
+# -- channel (resellers)
+from . import crm_partner_grade
+from . import crm_partner_activation
+from . import crm_partner_assignment
+from . import res_partner_channel
+from . import crm_lead_channel
+from . import crm_stage_channel
+from . import ir_attachment_channel

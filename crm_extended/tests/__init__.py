@@ -54,3 +54,11 @@ from . import test_sfa_profile_siblings
 from . import test_email_normalisation
 from . import test_request_routing_cache
 from . import test_role_boundaries
+
+# -- channel (resellers)
+from . import test_channel_assignment
+from . import test_channel_access
+from . import test_channel_registration
+from . import test_channel_report
+from . import test_channel_concurrency
+from . import test_portal_channel
