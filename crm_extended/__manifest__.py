@@ -83,6 +83,12 @@
         "views/crm_partner_timeline_views.xml",
         # views/res_partner_views.xml: loaded once, in the profitability block
 
+        # -- lifetime value
+        "security/crm_clv_security.xml",
+        "data/crm_clv_data.xml",
+        "views/crm_clv_model_views.xml",
+        "views/crm_partner_clv_views.xml",
+
         # menus last: they point at the actions above
         "views/crm_extended_menus.xml",
     ],
@@ -108,6 +114,8 @@
         # -- sales force automation
         "demo/crm_sfa_demo.xml",
     ],
+    # lifetime value: BG/NBD and Gamma-Gamma fitted with SciPy (see README)
+    "external_dependencies": {"python": ["numpy", "scipy"]},
     # hooks.py: one function per capability
     "pre_init_hook": "pre_init_hook",
     "post_init_hook": "post_init_hook",

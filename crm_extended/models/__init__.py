@@ -35,3 +35,9 @@ from . import mail_mass_mailing_contact
 from . import res_config_settings
 from . import crm_sales_forecast
 from . import crm_sales_forecast_line
+
+# -- lifetime value
+from . import crm_clv_model
+from . import crm_partner_clv
+from . import res_partner_clv
+from . import crm_segment_clv

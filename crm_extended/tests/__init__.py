@@ -47,3 +47,6 @@ from . import test_sfa_opportunity
 from . import test_sfa_lead_conversion
 from . import test_sfa_forecast
 from . import test_sfa_timeline
+
+# -- lifetime value
+from . import test_clv_model
