@@ -1,4 +1,4 @@
-# The BG/NBD and Gamma-Gamma models of customer lifetime value on NumPy/SciPy: likelihoods, fits, predictions.
+# BG/NBD and Gamma-Gamma on NumPy/SciPy: likelihoods, fits and predictions.
 # Copyright 2026 crm_extended authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Pure functions over arrays, without Odoo, so that the benchmark and the tests can run them
@@ -72,12 +72,27 @@ class _BgnbdData(object):
 def gamma_gamma_log_likelihood(params, x, m):
     """Log-likelihood of the average spend ``m`` of each repeat buyer with ``x`` repeat
     purchases under the Gamma-Gamma model with params (p, q, gamma)."""
-    p, q, gamma = params
-    x = np.asarray(x, dtype=float)
-    m = np.asarray(m, dtype=float)
-    return (special.gammaln(p * x + q) - special.gammaln(p * x) - special.gammaln(q)
-            + q * np.log(gamma) + (p * x - 1) * np.log(m) + p * x * np.log(x)
-            - (p * x + q) * np.log(gamma + x * m))
+    return _GammaGammaData(x, m).log_likelihood(params)
+
+
+class _GammaGammaData(object):
+    """Repeat buyers' (x, m) prepared for many evaluations: the log-gammas by distinct x,
+    the logarithms of x and m once."""
+
+    def __init__(self, x, m):
+        self.x = np.asarray(x, dtype=float)
+        self.log_m = np.log(np.asarray(m, dtype=float))
+        self.m = np.asarray(m, dtype=float)
+        self.x_values, self.x_index = np.unique(self.x, return_inverse=True)
+
+    def log_likelihood(self, params):
+        p, q, gamma = params
+        xv = self.x_values
+        by_x = (special.gammaln(p * xv + q) - special.gammaln(p * xv) - special.gammaln(q)
+                + q * np.log(gamma) + p * xv * np.log(xv))
+        px = p * self.x
+        return (by_x[self.x_index] + (px - 1) * self.log_m
+                - (px + q) * np.log(gamma + self.x * self.m))
 
 
 def _fit(log_likelihood, start, weights, what):
@@ -89,7 +104,9 @@ def _fit(log_likelihood, start, weights, what):
     def objective(log_params):
         if np.abs(log_params).max() > LOG_PARAMETER_BOUND:
             return np.inf
-        value = -weights.dot(log_likelihood(np.exp(log_params)))
+        # Multiply and add rather than a dot product: dot goes through BLAS, whose
+        # threads stall a busy machine (18 ms instead of 0.2 for 20,000 customers).
+        value = -(weights * log_likelihood(np.exp(log_params))).sum()
         return value if np.isfinite(value) else np.inf
 
     best, point = None, np.log(start)
@@ -129,7 +146,7 @@ def fit_bgnbd(x, t_x, T, weights=None):
         raise ClvFitError("BG/NBD: %d customers bought more than once, at least %d are "
                           "needed" % (weights[x > 0].sum(), MIN_REPEAT_BUYERS))
     # Start from a scale of alpha that matches the observed purchase rate.
-    rate = max(x.dot(weights) / max(T.dot(weights), 1e-9), 1e-6)
+    rate = max((x * weights).sum() / max((T * weights).sum(), 1e-9), 1e-6)
     start = np.array([1.0, 1.0 / rate, 1.0, 1.0])
     if len(x) > 2 * SUBSAMPLE_SIZE:
         part = _subsample(weights, SUBSAMPLE_SIZE)
@@ -148,9 +165,8 @@ def fit_gamma_gamma(x, m, weights=None):
         raise ClvFitError("Gamma-Gamma: %d customers bought more than once with a "
                           "positive spend, at least %d are needed"
                           % (weights[keep].sum(), MIN_REPEAT_BUYERS))
-    mean = m[keep].dot(weights[keep]) / weights[keep].sum()
-    x, m = x[keep], m[keep]
-    return _fit(lambda params: gamma_gamma_log_likelihood(params, x, m),
+    mean = (m[keep] * weights[keep]).sum() / weights[keep].sum()
+    return _fit(_GammaGammaData(x[keep], m[keep]).log_likelihood,
                 np.array([1.0, 1.0, mean]), weights[keep], "Gamma-Gamma")
 
 
@@ -208,5 +224,3 @@ def expected_value(bgnbd, gamma_gamma, x, t_x, T, m, months=12, yearly_discount=
         value += (cumulated - previous) / (1.0 + monthly) ** i
         previous = cumulated
     return value * spend
-
-

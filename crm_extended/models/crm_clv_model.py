@@ -1,4 +1,4 @@
-# The company's customer lifetime value model (BG/NBD and Gamma-Gamma): its fit, validation and the scoring of every customer.
+# crm.clv.model: a company's lifetime value model, its fit, validation and customer scoring.
 # Copyright 2026 crm_extended authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import collections
@@ -409,7 +409,7 @@ class CrmClvModel(models.Model):
     def _cron_fit(self):
         """Nightly: refit and rescore every company's model; one company's bad data does
         not stop the others (its failure is on its model, the last good fit kept)."""
-        for model in self.search([]):
+        for model in self.search([("company_id", "!=", False)]):
             try:
                 with self.env.cr.savepoint():
                     failure = model._fit_and_score()[1]

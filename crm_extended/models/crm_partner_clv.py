@@ -1,4 +1,4 @@
-# The customers' lifetime value scores (probability alive, expected purchases and value), one row per customer and company.
+# crm.partner.clv: each customer's lifetime value scores, one row per customer and company.
 # Copyright 2026 crm_extended authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import io

@@ -1,4 +1,4 @@
-# Segment criteria on the customers' lifetime value scores (probability alive below, expected value above, falling).
+# Segment criteria on the lifetime value scores (probability alive, expected value, falling).
 # Copyright 2026 crm_extended authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import _, api, fields, models

@@ -1,4 +1,4 @@
-# The customer's lifetime value scores on the partner (crm.partner.clv of the user's company), searchable.
+# The customer's lifetime value scores on res.partner, searchable.
 # Copyright 2026 crm_extended authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models

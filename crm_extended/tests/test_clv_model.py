@@ -1,4 +1,4 @@
-# Tests of the lifetime value model: likelihoods by hand, the fit, scoring from posted invoices, refunds, errors, companies.
+# Lifetime value: formulas by hand, the fit, scoring of posted invoices, refunds, errors, companies.
 import datetime
 import math
 from unittest import mock
