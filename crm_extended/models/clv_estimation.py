@@ -113,8 +113,8 @@ def _fit(log_likelihood, start, weights, what):
     for _attempt in range(MAX_RESTARTS):
         result = optimize.minimize(objective, point, method="Nelder-Mead", options={
             "maxiter": MAX_EVALUATIONS, "maxfev": MAX_EVALUATIONS,
-            "xatol": 1e-6, "fatol": 1e-8})
-        converged = best is not None and abs(best.fun - result.fun) < 1e-6
+            "xatol": 1e-5, "fatol": 1e-6})
+        converged = best is not None and abs(best.fun - result.fun) < 1e-5
         best, point = result, result.x
         if converged and result.success:
             break

@@ -88,11 +88,9 @@ class CrmPartnerClv(models.Model):
                 expected_purchases_90d numeric, expected_value_12m numeric,
                 repeat_purchases integer, last_purchase_date date, revenue numeric
             ) ON COMMIT DROP""")
-        buffer = io.StringIO()
-        for row in zip(*columns):
-            buffer.write("\t".join(str(value) for value in row))
-            buffer.write("\n")
-        buffer.seek(0)
+        # One format per row: a str() per value took most of the time at 100,000 rows.
+        buffer = io.StringIO("".join(
+            "%d\t%.4f\t%.4f\t%.2f\t%d\t%s\t%.2f\n" % row for row in zip(*columns)))
         cr.copy_from(buffer, "crm_partner_clv_new", columns=SCORE_COLUMNS)
         cr.execute("""
             WITH changed AS (
