@@ -1,13 +1,15 @@
 # crm_extended: two commands on a fresh machine.
 #   make run    serve Odoo 11 with crm_extended and demo data on http://localhost:$(HTTP_PORT)
 #   make test   the addon's tests on a fresh database of the project's own PostgreSQL cluster
-# Other targets: test-odoo (Odoo's own suites with crm_extended installed), test-browser
+# Other targets: test-odoo (Odoo's own suites with crm_extended installed), test-runner (the
+# addon's tests under Odoo's own runner on a demo database), test-browser
 # (headless Chromium through Playwright), test-reliability (a real multi-worker server under
 # load, faults and bad input, on its own cluster), lint, stop, bench.
 
 DB        ?= crm_extended
 TEST_DB   ?= crm_extended_test
 CORE_DB   ?= crm_extended_core
+RUNNER_DB ?= crm_extended_runner
 HTTP_PORT ?= 8069
 TEST_HTTP_PORT ?= 18069
 PGPORT    ?= 54329
@@ -19,7 +21,7 @@ export PGPORT HTTP_PORT VENV
 ODOO   := tools/odoo.sh
 PYTEST := PYTHONPATH=$(CURDIR)/tools $(VENV)/bin/pytest -p no:cacheprovider -p odoo_http --odoo-config=$(CURDIR)/.local/odoo-test.conf --odoo-log-level=warn
 
-.PHONY: run test test-odoo test-browser test-reliability pot check-pot lint stop venv pg db update \
+.PHONY: run test test-odoo test-runner test-browser test-reliability pot check-pot lint stop venv pg db update \
 	bench clean help
 .DEFAULT_GOAL := help
 
@@ -29,6 +31,7 @@ help:
 venv:
 	@tools/venv.sh
 	@tools/debian_package.sh wkhtmltopdf wkhtmltopdf
+	@tools/debian_package.sh pdftotext poppler-utils
 
 pg:
 	@tools/pg.sh start
@@ -56,6 +59,11 @@ test-odoo: venv pg
 	@tools/db.sh fresh $(CORE_DB) demo
 	@ODOO_TEST=1 HTTP_PORT=$(TEST_HTTP_PORT) $(ODOO) --write-config
 	@tools/test_odoo.sh $(CORE_DB)
+
+# odoo-bin -i crm_extended, then -u crm_extended, then -u of the core addons, --test-enable,
+# on a demo database; ends with "N passed, N failed" (see tools/test_runner.py).
+test-runner: venv pg
+	@TEST_HTTP_PORT=$(TEST_HTTP_PORT) $(VENV)/bin/python tools/test_runner.py --db=$(RUNNER_DB)
 
 test-browser: venv pg
 	@browser/run.sh

@@ -4,7 +4,7 @@
     "name": "CRM Extended",
     "summary": "Service requests, campaign attribution, customer profitability, "
                "segments and a self-service portal in Odoo's own screens",
-    "version": "11.0.1.1.0",
+    "version": "11.0.1.2.0",
     "category": "Sales",
     "website": "https://github.com/crm-extended/crm_extended",
     "author": "crm_extended authors",
@@ -83,6 +83,17 @@
         "views/crm_partner_timeline_views.xml",
         # views/res_partner_views.xml: loaded once, in the profitability block
 
+        # -- channel (resellers)
+        "security/crm_channel_security.xml",
+        "data/crm_channel_data.xml",
+        "views/crm_partner_grade_views.xml",
+        "views/crm_partner_activation_views.xml",
+        "views/res_partner_channel_views.xml",
+        "views/crm_lead_channel_views.xml",
+        "wizards/crm_lead_assign_partner_views.xml",
+        "report/crm_partner_report_views.xml",
+        "views/portal_channel_templates.xml",
+
         # -- lifetime value
         "security/crm_clv_security.xml",
         "data/crm_clv_data.xml",
@@ -113,6 +124,9 @@
 
         # -- sales force automation
         "demo/crm_sfa_demo.xml",
+
+        # -- channel (resellers)
+        "demo/crm_channel_demo.xml",
     ],
     # lifetime value: BG/NBD and Gamma-Gamma fitted with SciPy (see README)
     "external_dependencies": {"python": ["numpy", "scipy"]},

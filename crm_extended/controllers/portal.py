@@ -1,27 +1,22 @@
 import os
 
-from werkzeug.exceptions import NotFound
+from werkzeug.exceptions import Forbidden, NotFound
 
 from odoo import _, fields, http
-from odoo.exceptions import AccessError, MissingError, ValidationError
+from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.http import request
 from odoo.osv import expression
 from odoo.tools import consteq, plaintext2html
 
+from odoo.addons.portal.controllers.mail import PortalChatter
 from odoo.addons.portal.controllers.portal import (
     CustomerPortal, get_records_pager, pager as portal_pager,
 )
 
+from ..models.crm_request_portal import PORTAL_UPLOAD_MAX_SIZE
 from ..models.res_partner_portal import PORTAL_ADDRESS_FIELDS, PORTAL_ADDRESS_TYPES
 
 
-# Limits of what a portal user may attach to a request or a reply.
-ATTACHMENT_MAX_SIZE = 10 * 1024 * 1024
-ATTACHMENT_MAX_COUNT = 5
-ATTACHMENT_FORBIDDEN_EXTENSIONS = {
-    ".exe", ".com", ".bat", ".cmd", ".msi", ".scr", ".js", ".vbs", ".jar", ".ps1", ".sh",
-    ".html", ".htm", ".svg", ".php", ".dll",
-}
 SUBJECT_MAX_LENGTH = 255
 DESCRIPTION_MAX_LENGTH = 20000
 
@@ -285,8 +280,7 @@ class CrmExtendedPortal(CustomerPortal):
             # links only to documents the visitor may open themselves
             "order_link": self._readable_by_user(order),
             "invoice_link": self._readable_by_user(invoice),
-            "attachments": request.env["ir.attachment"].sudo().search([
-                ("res_model", "=", "crm.request"), ("res_id", "=", request_sudo.id)]),
+            "attachments": request_sudo._portal_attachments(),
             "user_partner": user_partner,
         }
         history = request.session.get("my_requests_history", [])
@@ -317,7 +311,8 @@ class CrmExtendedPortal(CustomerPortal):
         if access_token:
             url += "?access_token=%s" % access_token
         try:
-            attachments = self._portal_attachments()
+            attachments = self._portal_uploads()
+            request_sudo._check_portal_files(attachments)
             if not message.strip() and not attachments:
                 raise ValidationError(_("Write a message or attach a file."))
             if len(message) > DESCRIPTION_MAX_LENGTH:
@@ -329,33 +324,21 @@ class CrmExtendedPortal(CustomerPortal):
             return request.render("crm_extended.portal_my_request", values)
         # posted as superuser (portal users cannot create attachments on documents they
         # only read) in the name of the portal user, as Odoo's token posts do
-        request_sudo.with_context(mail_create_nosubscribe=True).message_post(
-            body=plaintext2html(message), attachments=attachments,
-            author_id=request.env.user.partner_id.id,
-            message_type="comment", subtype="mt_comment")
+        request_sudo._portal_post(plaintext2html(message), attachments,
+                                  request.env.user.partner_id)
         return request.redirect(url + "#discussion")
 
     def _portal_request_types(self):
         """Types the portal user may file (their record rule keeps portal-visible ones)."""
         return request.env["crm.request.type"].search([("portal_visible", "=", True)])
 
-    def _portal_attachments(self):
-        """The uploaded files as (name, content) pairs, or a ValidationError."""
-        files = [upload for upload in request.httprequest.files.getlist("attachments")
-                 if upload.filename]
-        if len(files) > ATTACHMENT_MAX_COUNT:
-            raise ValidationError(_("Attach at most %d files.") % ATTACHMENT_MAX_COUNT)
-        attachments = []
-        for upload in files:
-            name = os.path.basename(upload.filename)
-            if os.path.splitext(name)[1].lower() in ATTACHMENT_FORBIDDEN_EXTENSIONS:
-                raise ValidationError(_("Files of this type cannot be attached: %s") % name)
-            content = upload.read(ATTACHMENT_MAX_SIZE + 1)
-            if len(content) > ATTACHMENT_MAX_SIZE:
-                raise ValidationError(_("%(name)s is larger than %(size)d MB.") % {
-                    "name": name, "size": ATTACHMENT_MAX_SIZE // (1024 * 1024)})
-            attachments.append((name, content))
-        return attachments
+    @staticmethod
+    def _portal_uploads():
+        """The uploaded files as (name, content) pairs, each read up to just past the size
+        a file may have (the model refuses it then)."""
+        return [(os.path.basename(upload.filename), upload.read(PORTAL_UPLOAD_MAX_SIZE + 1))
+                for upload in request.httprequest.files.getlist("attachments")
+                if upload.filename]
 
     @http.route(["/my/requests/new"], type="http", auth="user", website=True,
                 methods=["GET", "POST"])
@@ -364,7 +347,8 @@ class CrmExtendedPortal(CustomerPortal):
         error, error_message = {}, []
         if request.httprequest.method == "POST":
             try:
-                attachments = self._portal_attachments()
+                attachments = self._portal_uploads()
+                request.env["crm.request"]._check_portal_files(attachments)
             except ValidationError as exc:
                 attachments = []
                 error["attachments"] = "error"
@@ -375,11 +359,8 @@ class CrmExtendedPortal(CustomerPortal):
             if not error:
                 new_request = request.env["crm.request"].sudo().create(request_values)
                 if attachments:
-                    new_request.with_context(mail_create_nosubscribe=True).message_post(
-                        body=_("Attachments sent with the request"),
-                        attachments=attachments,
-                        author_id=request.env.user.partner_id.id,
-                        message_type="comment", subtype="mt_comment")
+                    new_request._portal_post(_("Attachments sent with the request"),
+                                             attachments, request.env.user.partner_id)
                 return request.redirect("/my/requests/%d?created=1" % new_request.id)
         partner = request.env.user.partner_id
         values.update({
@@ -479,3 +460,340 @@ class CrmExtendedPortal(CustomerPortal):
             raise NotFound()
         getattr(area, action)(request.env.user.partner_id, origin="portal")
         return request.redirect("/my/interests?message=%s" % action)
+
+
+# ----------------------------------------------------------------------
+# Resellers: the leads we hand them, their answer, their pipeline, their registrations
+# ----------------------------------------------------------------------
+
+LEAD_TEXT_MAX_LENGTH = 2000
+RESELLER_REGISTRATION_FIELDS = ("partner_name", "contact_name", "email_from", "phone",
+                                "vat", "planned_revenue", "name", "description")
+
+
+class ResellerPortal(CrmExtendedPortal):
+
+    @staticmethod
+    def _reseller():
+        """The reseller the user works for (their commercial entity), or nothing."""
+        commercial = request.env.user.partner_id.commercial_partner_id.sudo()
+        return commercial if commercial.is_channel_partner else commercial.browse()
+
+    def _prepare_portal_layout_values(self):
+        values = super()._prepare_portal_layout_values()
+        reseller = self._reseller()
+        values["is_reseller"] = bool(reseller)
+        if reseller:
+            for key, kind in (("reseller_lead_count", "leads"),
+                              ("reseller_opportunity_count", "opportunities")):
+                values[key] = self._count_readable("crm.lead", self._reseller_domain(kind))
+        return values
+
+    def _reseller_domain(self, kind):
+        """Leads proposed to the user's company (``leads``) or worked by it
+        (``opportunities``, with its registrations awaiting approval); the record rule
+        says the same for portal users."""
+        reseller_id = request.env.user.partner_id.commercial_partner_id.id
+        if kind == "leads":
+            state = [("partner_assign_state", "=", "proposed")]
+        else:
+            state = ["|", ("partner_assign_state", "=", "accepted"),
+                     ("partner_registration_state", "=", "submitted")]
+        return [("partner_assigned_id", "=", reseller_id)] + state
+
+    def _reseller_list(self, kind, page, sortby, search):
+        Lead = request.env["crm.lead"]
+        sortings = {
+            "date": {"label": _("Newest"), "order": "date_partner_assign desc, id desc"},
+            "name": {"label": _("Name"), "order": "name, id"},
+            "deadline": {"label": _("Answer Deadline"), "order": "partner_accept_deadline, id"},
+            "revenue": {"label": _("Expected Revenue"), "order": "planned_revenue desc, id"},
+        }
+        sortby = sortby if sortby in sortings else "date"
+        domain = self._reseller_domain(kind)
+        if search:
+            domain = expression.AND([domain, ["|", "|", ("name", "ilike", search),
+                                              ("partner_name", "ilike", search),
+                                              ("contact_name", "ilike", search)]])
+        url = "/my/%s" % kind
+        pager = portal_pager(url=url, url_args={"sortby": sortby, "search": search},
+                             total=Lead.search_count(domain), page=page,
+                             step=self._items_per_page)
+        leads = Lead.search(domain, order=sortings[sortby]["order"],
+                            limit=self._items_per_page, offset=pager["offset"])
+        request.session["my_%s_history" % kind] = leads.ids[:100]
+        values = self._prepare_portal_layout_values()
+        values.update({
+            # read as superuser once the user's own search has chosen the records; the
+            # page shows only the fields shared with resellers
+            "leads": leads.sudo(), "page_name": "reseller_%s" % kind, "pager": pager,
+            "default_url": url, "searchbar_sortings": sortings, "sortby": sortby,
+            "search": search, "kind": kind,
+        })
+        return request.render("crm_extended.portal_my_reseller_leads", values)
+
+    @http.route(["/my/leads", "/my/leads/page/<int:page>"], type="http", auth="user",
+                website=True)
+    def portal_my_leads(self, page=1, sortby=None, search=None, **kw):
+        return self._reseller_list("leads", page, sortby, search)
+
+    @http.route(["/my/opportunities", "/my/opportunities/page/<int:page>"], type="http",
+                auth="user", website=True)
+    def portal_my_opportunities(self, page=1, sortby=None, search=None, **kw):
+        return self._reseller_list("opportunities", page, sortby, search)
+
+    def _lead_check_access(self, lead_id):
+        """The lead as superuser once the user may read it through their record rules
+        (leads have no access token: only the reseller's own users open them)."""
+        lead = request.env["crm.lead"].browse([lead_id])
+        lead_sudo = lead.sudo().exists()
+        if not lead_sudo or not self._reseller():
+            raise MissingError(_("This lead does not exist."))
+        lead.check_access_rights("read")
+        lead.check_access_rule("read")
+        return lead_sudo
+
+    def _lead_page(self, lead_sudo, error=None, info=None):
+        kind = "leads" if lead_sudo.partner_assign_state == "proposed" else "opportunities"
+        values = self._prepare_portal_layout_values()
+        values.update({
+            "page_name": "reseller_%s" % kind, "kind": kind, "lead": lead_sudo,
+            "error": error, "info": info,
+            "stages": self._reseller_stages(),
+            "lost_reasons": request.env["crm.lost.reason"].sudo().search([]),
+            "messages": request.env["mail.message"].sudo().search([
+                ("model", "=", "crm.lead"), ("res_id", "=", lead_sudo.id),
+                ("message_type", "in", ["comment", "email"]),
+                ("subtype_id.internal", "=", False)], order="date desc, id desc"),
+        })
+        values.update(get_records_pager(
+            request.session.get("my_%s_history" % kind, []), lead_sudo))
+        return request.render("crm_extended.portal_my_reseller_lead", values)
+
+    @staticmethod
+    def _reseller_stages():
+        return request.env["crm.stage"].sudo().search(
+            [("partner_visible", "=", True), ("probability", "<", 100)])
+
+    @http.route(["/my/leads/<int:lead_id>", "/my/opportunities/<int:lead_id>"], type="http",
+                auth="user", website=True)
+    def portal_my_lead(self, lead_id, **kw):
+        try:
+            lead_sudo = self._lead_check_access(lead_id)
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        return self._lead_page(lead_sudo, info=kw.get("info"))
+
+    def _lead_action(self, lead_id, action, success_url=None):
+        """Run ``action(lead_sudo, reseller)`` on a lead the user may read; its
+        UserError or ValidationError comes back on the lead's page, with nothing
+        written (the request's transaction is rolled back to before the action)."""
+        try:
+            lead_sudo = self._lead_check_access(lead_id)
+        except (AccessError, MissingError):
+            raise NotFound()
+        reseller = self._reseller()
+        try:
+            with request.env.cr.savepoint():
+                info = action(lead_sudo, reseller)
+        except (UserError, ValidationError) as error:
+            lead_sudo.invalidate_cache()
+            return self._lead_page(lead_sudo, error=error.name)
+        return request.redirect(success_url or "/my/opportunities/%d?info=%s"
+                                % (lead_sudo.id, info or "saved"))
+
+    @http.route(["/my/leads/<int:lead_id>/accept"], type="http", auth="user", website=True,
+                methods=["POST"])
+    def portal_my_lead_accept(self, lead_id, **kw):
+        return self._lead_action(lead_id, lambda lead, reseller: lead._partner_accept(
+            reseller) and "accepted")
+
+    @http.route(["/my/leads/<int:lead_id>/decline"], type="http", auth="user", website=True,
+                methods=["POST"])
+    def portal_my_lead_decline(self, lead_id, reason="", **kw):
+        return self._lead_action(
+            lead_id, lambda lead, reseller: lead._partner_decline(
+                reseller, reason[:LEAD_TEXT_MAX_LENGTH]), success_url="/my/leads?declined=1")
+
+    def _worked_lead(self, lead_sudo, reseller):
+        """The lead, when it is an accepted one of ``reseller`` still open."""
+        if lead_sudo.partner_assign_state != "accepted" \
+                or lead_sudo.partner_assigned_id != reseller:
+            raise UserError(_("Accept this lead before working on it."))
+        if not lead_sudo.active or lead_sudo.probability >= 100:
+            raise UserError(_("This opportunity is closed."))
+        return lead_sudo
+
+    @http.route(["/my/opportunities/<int:lead_id>/update"], type="http", auth="user",
+                website=True, methods=["POST"])
+    def portal_my_opportunity_update(self, lead_id, **post):
+        def update(lead_sudo, reseller):
+            self._worked_lead(lead_sudo, reseller).write(self._reseller_update_values(post))
+            return "saved"
+        return self._lead_action(lead_id, update)
+
+    def _reseller_update_values(self, post):
+        values = {}
+        if post.get("stage_id"):
+            stage = self._reseller_stages().filtered(
+                lambda stage: str(stage.id) == post["stage_id"])
+            if not stage:
+                raise ValidationError(_("This stage is not open to resellers."))
+            values["stage_id"] = stage.id
+        if "planned_revenue" in post:
+            try:
+                values["planned_revenue"] = float(post["planned_revenue"] or 0)
+            except ValueError:
+                raise ValidationError(_("The expected revenue must be a number."))
+            if values["planned_revenue"] < 0:
+                raise ValidationError(_("The expected revenue cannot be negative."))
+        for key in ("date_deadline", "next_step_date"):
+            if key in post:
+                values[key] = self._portal_date(post[key])
+        if "next_step" in post:
+            values["next_step"] = post["next_step"].strip()[:255] or False
+        return values
+
+    @staticmethod
+    def _portal_date(raw):
+        if not raw:
+            return False
+        try:
+            return fields.Date.to_string(fields.Date.from_string(raw))
+        except ValueError:
+            raise ValidationError(_("Dates are written as YYYY-MM-DD."))
+
+    def _post_as_user(self, lead_sudo, body):
+        # posted as superuser (portal users do not write leads) in the user's name
+        return lead_sudo.with_context(mail_create_nosubscribe=True).message_post(
+            body=plaintext2html(body), author_id=request.env.user.partner_id.id,
+            message_type="comment", subtype="mail.mt_comment")
+
+    @staticmethod
+    def _message_text(message):
+        message = (message or "").strip()
+        if not message:
+            raise ValidationError(_("Write a message."))
+        if len(message) > DESCRIPTION_MAX_LENGTH:
+            raise ValidationError(_("The message is too long."))
+        return message
+
+    @http.route(["/my/opportunities/<int:lead_id>/message"], type="http", auth="user",
+                website=True, methods=["POST"])
+    def portal_my_opportunity_message(self, lead_id, message="", **kw):
+        def post(lead_sudo, reseller):
+            if lead_sudo.partner_assign_state != "accepted" and \
+                    lead_sudo.partner_registration_state != "submitted":
+                raise UserError(_("Accept this lead before working on it."))
+            self._post_as_user(lead_sudo, self._message_text(message))
+            return "sent"
+        return self._lead_action(lead_id, post)
+
+    @http.route(["/my/opportunities/<int:lead_id>/propose_change"], type="http",
+                auth="user", website=True, methods=["POST"])
+    def portal_my_opportunity_propose_change(self, lead_id, message="", **kw):
+        def propose(lead_sudo, reseller):
+            self._worked_lead(lead_sudo, reseller)
+            lead_sudo._partner_propose_change(request.env.user.partner_id,
+                                              self._message_text(message))
+            return "proposed"
+        return self._lead_action(lead_id, propose)
+
+    @http.route(["/my/opportunities/<int:lead_id>/won"], type="http", auth="user",
+                website=True, methods=["POST"])
+    def portal_my_opportunity_won(self, lead_id, **kw):
+        def won(lead_sudo, reseller):
+            self._worked_lead(lead_sudo, reseller).action_set_won()
+            self._post_as_user(lead_sudo, _("Marked won by the reseller."))
+            return "won"
+        return self._lead_action(lead_id, won)
+
+    @http.route(["/my/opportunities/<int:lead_id>/lost"], type="http", auth="user",
+                website=True, methods=["POST"])
+    def portal_my_opportunity_lost(self, lead_id, lost_reason_id="", reason="", **kw):
+        def lost(lead_sudo, reseller):
+            self._worked_lead(lead_sudo, reseller)
+            lost_reason = request.env["crm.lost.reason"].sudo().search(
+                [("id", "=", int(lost_reason_id) if lost_reason_id.isdigit() else 0)])
+            if not lost_reason:
+                raise ValidationError(_("Please choose why the opportunity was lost."))
+            details = reason.strip()[:LEAD_TEXT_MAX_LENGTH]
+            self._post_as_user(lead_sudo, _("Marked lost by the reseller: %(reason)s %(details)s")
+                               % {"reason": lost_reason.name, "details": details})
+            lead_sudo.write({"lost_reason": lost_reason.id})
+            lead_sudo.action_set_lost()
+            return "lost"
+        return self._lead_action(lead_id, lost, success_url="/my/opportunities?lost=1")
+
+    # deal registration
+
+    @http.route(["/my/opportunities/new"], type="http", auth="user", website=True,
+                methods=["GET", "POST"])
+    def portal_my_opportunity_new(self, **post):
+        if not self._reseller():
+            return request.redirect("/my")
+        error_message = []
+        if request.httprequest.method == "POST":
+            try:
+                values = self._registration_values(post)
+                with request.env.cr.savepoint():
+                    lead = request.env["crm.lead"].sudo()._partner_register(
+                        request.env.user.partner_id, values)
+            except (UserError, ValidationError, AccessError) as error:
+                error_message.append(error.name)
+            else:
+                return request.redirect("/my/opportunities/%d?info=registered" % lead.id)
+        values = self._prepare_portal_layout_values()
+        values.update({
+            "page_name": "reseller_registration", "post": post,
+            "error_message": error_message,
+            "products": request.env["product.product"].sudo().search(
+                [("sale_ok", "=", True)], order="name", limit=200),
+        })
+        return request.render("crm_extended.portal_my_reseller_registration", values)
+
+    def _registration_values(self, post):
+        values = {key: (post.get(key) or "").strip()[:LEAD_TEXT_MAX_LENGTH]
+                  for key in RESELLER_REGISTRATION_FIELDS}
+        if not values["partner_name"]:
+            raise ValidationError(_("Please give the customer's company."))
+        if not values["contact_name"] or not values["email_from"]:
+            raise ValidationError(_("Please give the contact and their email address."))
+        try:
+            values["planned_revenue"] = float(values["planned_revenue"] or 0)
+        except ValueError:
+            raise ValidationError(_("The expected amount must be a number."))
+        if values["planned_revenue"] < 0:
+            raise ValidationError(_("The expected amount cannot be negative."))
+        product_ids = [int(pid) for pid in request.httprequest.form.getlist("product_ids")
+                       if pid.isdigit()]
+        products = request.env["product.product"].sudo().search(
+            [("id", "in", product_ids), ("sale_ok", "=", True)])
+        if len(products) != len(set(product_ids)):
+            raise ValidationError(_("Unknown product."))
+        values["partner_product_ids"] = [(6, 0, products.ids)]
+        return {key: value for key, value in values.items() if value not in ("", None)}
+
+
+class CrmExtendedPortalChatter(PortalChatter):
+    """Odoo's chatter routes let a request's access token stand in for access; a request
+    that became internal is no longer shown to customers, whatever token they kept (a
+    change of customer or confidentiality also gives the request a new token)."""
+
+    @staticmethod
+    def _check_request_audience(res_model, res_id):
+        if res_model == "crm.request" and not request.env.user.has_group("base.group_user"):
+            record = request.env["crm.request"].sudo().browse(int(res_id)).exists()
+            if record.confidentiality == "internal":
+                raise Forbidden()
+
+    @http.route()
+    def portal_chatter_post(self, res_model, res_id, message, **kw):
+        self._check_request_audience(res_model, res_id)
+        return super().portal_chatter_post(res_model, res_id, message, **kw)
+
+    @http.route()
+    def portal_message_fetch(self, res_model, res_id, domain=False, limit=10, offset=0, **kw):
+        self._check_request_audience(res_model, res_id)
+        return super().portal_message_fetch(res_model, res_id, domain=domain, limit=limit,
+                                            offset=offset, **kw)

@@ -1,5 +1,8 @@
 # One block per capability (kept apart so that branches merge cleanly).
 
+# -- record rules of the documents behind reports (used by report/)
+from . import crm_document_rules_mixin
+
 # -- requests
 from . import crm_request_stage
 from . import crm_request_category
@@ -7,6 +10,8 @@ from . import crm_request_team
 from . import crm_request_type
 from . import crm_request_routing_rule
 from . import crm_request
+from . import mail_thread_auto_submitted
+from . import crm_request_portal
 from . import sale_order_requests
 from . import account_invoice_requests
 
@@ -47,6 +52,14 @@ from . import res_config_settings
 from . import crm_sales_forecast
 from . import crm_sales_forecast_line
 
+# -- channel (resellers)
+from . import crm_partner_grade
+from . import crm_partner_activation
+from . import crm_partner_assignment
+from . import res_partner_channel
+from . import crm_lead_channel
+from . import crm_stage_channel
+from . import ir_attachment_channel
 # -- lifetime value
 from . import crm_clv_model
 from . import crm_partner_clv

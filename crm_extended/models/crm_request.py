@@ -6,13 +6,15 @@ from email.utils import formataddr
 from odoo import SUPERUSER_ID, _, api, fields, models, registry
 from odoo.addons.crm.models.crm_stage import AVAILABLE_PRIORITIES
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import email_split, html2plaintext
+from odoo.tools import email_split, html2plaintext, plaintext2html
 
 from .crm_request_stage import CLOSED_STATES
 from .crm_request_type import CONFIDENTIALITY, DOCUMENT_TYPES
 
 # Case numbers quoted in a subject: "[WAR/2026/00042]" or a bare "REQ/2026/00042".
 CASE_NUMBER_RE = re.compile(r"\[([^\[\]]{3,64})\]|\b([A-Z][\w-]*/\d{4}/\d+)\b")
+# Characters of a mailed request's description: the mail itself stays whole in the chatter.
+DESCRIPTION_LIMIT = 10000
 
 
 class CrmRequest(models.Model):
@@ -194,9 +196,11 @@ class CrmRequest(models.Model):
             mail_create_nosubscribe=True, crm_request_followers_set=True)).create(vals)
         request = request.with_env(self.env)
         request._notify_creation_assignee()
-        # Internal requests and requests filed already closed are not the customer's news.
+        # Internal requests and requests filed already closed are not the customer's news;
+        # an auto-reply answered would answer back.
         if (request.request_type_id.auto_confirm and request.confidentiality != "internal"
-                and request.state not in CLOSED_STATES):
+                and request.state not in CLOSED_STATES
+                and not self.env.context.get("mail_auto_submitted")):
             request._send_confirmation(automatic=True)
         return request
 
@@ -376,7 +380,8 @@ class CrmRequest(models.Model):
         leaves it as a note on the request."""
         if not automatic:
             raise UserError(message)
-        self.message_post(body=message, subtype="mail.mt_note")
+        # The customer's name may come from a mail header: text, never markup.
+        self.message_post(body=plaintext2html(message), subtype="mail.mt_note")
         return False
 
     def _queue_confirmation(self, template, rendered, sender):
@@ -460,38 +465,100 @@ class CrmRequest(models.Model):
         if not email:
             raise ValidationError(_("A request by email needs the sender's address; the "
                                     "message has none and was not filed."))
-        partner = self.env["res.partner"].browse(msg_dict.get("author_id"))
-        existing = self._find_quoted_request(msg_dict.get("subject") or "", partner, email)
-        if existing:
-            return existing
         values = dict(custom_values or {})
+        team = self.env["crm.request.team"].browse(values.get("team_id"))
+        if team.company_id:
+            values.setdefault("company_id", team.company_id.id)
+        company = self.env["res.company"].browse(values.get("company_id")) or \
+            self.env.user.company_id
+        partner = self.env["res.partner"].browse(msg_dict.get("author_id"))
+        existing = self._find_quoted_request(msg_dict.get("subject") or "", partner, email,
+                                             company)
+        if existing:
+            existing._post_mail_size_note(self._limit_mail_size(msg_dict, team))
+            return existing
         if not partner:
-            partner = self._create_sender_contact(msg_dict["email_from"], email,
-                                                  values.get("team_id"))
+            partner = self._create_sender_contact(msg_dict["email_from"], email, team.id)
             msg_dict["author_id"] = partner.id
+        left_out = self._limit_mail_size(msg_dict, team)
         defaults = {
             "name": msg_dict.get("subject") or _("No Subject"),
-            "description": html2plaintext(msg_dict.get("body") or ""),
+            "description": self._description_from_mail(msg_dict.get("body") or ""),
             "partner_id": partner.id,
             "partner_email": email,
         }
         defaults.update(values)
-        return super(CrmRequest, self.with_context(default_user_id=False)).message_new(
+        request = super(CrmRequest, self.with_context(default_user_id=False)).message_new(
             msg_dict, custom_values=defaults)
+        request._post_mail_size_note(left_out)
+        return request
+
+    @api.multi
+    def message_update(self, msg_dict, update_vals=None):
+        for request in self:
+            request._post_mail_size_note(self._limit_mail_size(msg_dict, request.team_id))
+        return super().message_update(msg_dict, update_vals=update_vals)
 
     @api.model
-    def _find_quoted_request(self, subject, partner, email):
-        """The request whose case number the subject quotes, if the sender belongs to it
-        (a stranger quoting a number starts a new request instead)."""
+    def _description_from_mail(self, body):
+        """The mail's text as the request's description, cut at DESCRIPTION_LIMIT: the
+        whole message is kept once, in the chatter."""
+        text = html2plaintext(body[:DESCRIPTION_LIMIT * 4])
+        if len(text) <= DESCRIPTION_LIMIT:
+            return text
+        return "%s\n[...] %s" % (text[:DESCRIPTION_LIMIT], _(
+            "The description is cut here; the whole mail is in the request's messages."))
+
+    @api.model
+    def _limit_mail_size(self, msg_dict, team):
+        """Keep an incoming mail (`msg_dict`, changed in place before the gateway posts it)
+        within the team's size limit: over it, the attachments are left out and the text
+        cut. Returns what was left out, as a note for the request, or False."""
+        limit = (team.max_mail_size or team._default_max_mail_size()) * 1024 * 1024
+        attachments = msg_dict.get("attachments") or []
+        body = msg_dict.get("body") or ""
+        size = len(body) + sum(len(attachment[1] or b"") for attachment in attachments)
+        if size <= limit:
+            return False
+        msg_dict["attachments"] = []
+        if len(body) > limit:
+            msg_dict["body"] = body[:limit]
+        note = _("The mail was %(size).1f MB, over the limit of %(limit)d MB: it was filed "
+                 "without its attachments (%(names)s)%(cut)s. Ask the sender for what is "
+                 "missing another way.") % {
+            "size": size / 1024.0 / 1024.0, "limit": limit // (1024 * 1024),
+            "names": ", ".join(attachment[0] or "?" for attachment in attachments) or "-",
+            "cut": _(" and its text cut") if len(body) > limit else ""}
+        return note
+
+    def _post_mail_size_note(self, note):
+        if note:
+            self.message_post(body=plaintext2html(note), subtype="mail.mt_note")
+
+    @api.model
+    def _find_quoted_request(self, subject, partner, email, company):
+        """The request of `company` whose case number the subject quotes, if it already
+        knows the sender (a stranger quoting a number starts a new request instead)."""
         numbers = [bracketed or bare for bracketed, bare in CASE_NUMBER_RE.findall(subject)]
         if not numbers:
             return self.browse()
-        for request in self.sudo().search([("number", "in", numbers)]):
-            same_customer = partner and (
-                request.commercial_partner_id == partner.commercial_partner_id)
-            if same_customer or (request.partner_email or "").lower() == email.lower():
+        # The gateway often runs as superuser: the company is applied explicitly.
+        candidates = self.sudo().search([("number", "in", numbers),
+                                         ("company_id", "=", company.id)])
+        for request in candidates:
+            if request._knows_sender(partner, email):
                 return self.browse(request.id)
         return self.browse()
+
+    def _knows_sender(self, partner, email):
+        """Whether the sender (`partner`, when the address is a contact's, and `email`) may
+        add to this request: its customer or a contact of the customer's company, one of
+        its followers, or the address it was filed from when it has no customer."""
+        self.ensure_one()
+        if not self.partner_id and (self.partner_email or "").lower() == email.lower():
+            return True
+        return bool(partner) and (partner.commercial_partner_id == self.commercial_partner_id
+                                  or partner in self.message_partner_ids)
 
     @api.model
     def _create_sender_contact(self, email_from, email, team_id):

@@ -1,8 +1,12 @@
 from odoo import _, api, fields, models
-from odoo.tools import email_split
+from odoo.exceptions import ValidationError
+from odoo.tools import decode_message_header, email_split, html_escape
 from odoo.tools.safe_eval import safe_eval
 
 from .crm_request_stage import CLOSED_STATES
+
+# Megabytes: the attachments a customer mails with a request, not a file transfer.
+DEFAULT_MAX_MAIL_SIZE = 10
 
 
 class CrmRequestTeam(models.Model):
@@ -32,14 +36,37 @@ class CrmRequestTeam(models.Model):
         "crm.request.type", string="Type of Mailed Requests",
         help="Type of the requests filed by mail to the team's address; by default "
              "a request for information.")
+    # Off by default: anyone can put any address in From, and each would become a contact
+    # receiving our confirmations.
     allow_new_contacts = fields.Boolean(
-        string="Accept Unknown Senders", default=True,
+        string="Accept Unknown Senders", default=False,
         help="Mail from an address no contact has creates the contact; otherwise such mail "
              "is refused with an explanation to the sender.")
+    max_mail_size = fields.Integer(
+        string="Mail Size Limit (MB)", default=lambda self: self._default_max_mail_size(),
+        help="Mail to the team larger than this is filed without its attachments (and with "
+             "its text cut), and a note on the request says what was left out. The default "
+             "comes from the system parameter crm_extended.max_mail_size (MB).")
     alias_id = fields.Many2one("mail.alias", ondelete="restrict", required=True,
                                help="Mail sent to this address files a request for the team.")
     request_ids = fields.One2many("crm.request", "team_id", string="Requests")
     request_count = fields.Integer(compute="_compute_request_count", string="Open Requests")
+
+    @api.model
+    def _default_max_mail_size(self):
+        """Megabytes a mailed request may weigh when its team does not say otherwise."""
+        value = self.env["ir.config_parameter"].sudo().get_param("crm_extended.max_mail_size")
+        try:
+            return max(int(value), 1) if value else DEFAULT_MAX_MAIL_SIZE
+        except ValueError:
+            return DEFAULT_MAX_MAIL_SIZE
+
+    @api.constrains("max_mail_size")
+    def _check_max_mail_size(self):
+        for team in self:
+            if team.max_mail_size < 1:
+                raise ValidationError(_("The mail size limit of the team %s must be at least "
+                                        "1 MB.") % team.name)
 
     def get_alias_model_name(self, vals):
         return "crm.request"
@@ -71,7 +98,7 @@ class CrmRequestTeam(models.Model):
                     "<div><p>Hello,</p><p>Your message to %s could not be filed as a "
                     "request because your address is not known to us. Please write from "
                     "the address registered with us or contact your account manager."
-                    "</p></div>") % (message.get("to") or ""),
+                    "</p></div>") % html_escape(decode_message_header(message, "To")),
             }
         return super()._alias_check_contact(message, message_dict, alias)
 

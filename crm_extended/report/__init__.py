@@ -21,3 +21,6 @@ from . import report_partner_statement
 # -- sales force automation
 from . import crm_sales_forecast_report
 from . import crm_partner_timeline
+
+# -- channel (resellers)
+from . import crm_partner_report

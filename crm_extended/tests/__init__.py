@@ -10,6 +10,7 @@ from . import test_request_confirmation
 from . import test_request_mail
 from . import test_request_escalation
 from . import test_request_documents
+from . import test_request_sequence
 
 # -- attribution
 from . import test_attribution_propagation
@@ -40,6 +41,7 @@ from . import test_portal_pages
 from . import test_portal_payment
 from . import test_portal_requests
 from . import test_portal_statement
+from . import test_portal_boundaries
 
 # -- sales force automation
 from . import test_sfa_customer_profile
@@ -47,6 +49,15 @@ from . import test_sfa_opportunity
 from . import test_sfa_lead_conversion
 from . import test_sfa_forecast
 from . import test_sfa_timeline
+from . import test_role_boundaries
+
+# -- channel (resellers)
+from . import test_channel_assignment
+from . import test_channel_access
+from . import test_channel_registration
+from . import test_channel_report
+from . import test_channel_concurrency
+from . import test_portal_channel
 
 # -- lifetime value
 from . import test_clv_model

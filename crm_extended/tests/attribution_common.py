@@ -22,11 +22,13 @@ class AttributionCase(CrmExtendedCase):
 
     @classmethod
     def create_currency(cls, name, rate, date):
-        """A second currency worth 1/rate of the company currency on ``date``."""
+        """A second currency worth 1/rate of the company currency on ``date``. Rates are
+        against the currency of rate 1, which is not the company's in Odoo's demo data."""
         currency = cls.env["res.currency"].create({
             "name": name, "symbol": name, "rounding": 0.01, "active": True})
+        company_rate = cls.currency.with_context(date=date, company_id=cls.company.id).rate
         cls.env["res.currency.rate"].create({
-            "currency_id": currency.id, "name": date, "rate": rate,
+            "currency_id": currency.id, "name": date, "rate": rate * company_rate,
             "company_id": cls.company.id})
         return currency
 

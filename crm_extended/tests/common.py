@@ -1,3 +1,4 @@
+import functools
 import re
 import tempfile
 from contextlib import contextmanager
@@ -9,10 +10,52 @@ from odoo.service import security
 from odoo.tests.common import HOST, PORT, SavepointCase, get_db_name
 
 
+_SETTING_UP = set()
+
+
+def _ends_when_failing(set_up):
+    """``setUpClass`` that ends the class's transaction when it fails. Python 3.7's unittest
+    then skips tearDownClass: the cursor would stay open with the fixtures' uncommitted rows,
+    and the next class inserting the same users (unique logins) would wait for it forever."""
+    @functools.wraps(set_up)
+    def guarded(cls):
+        if cls in _SETTING_UP:      # a base class's setUpClass, called through super()
+            return set_up(cls)
+        _SETTING_UP.add(cls)
+        try:
+            return set_up(cls)
+        except BaseException:
+            cls.abandon_class()
+            raise
+        finally:
+            _SETTING_UP.discard(cls)
+    return classmethod(guarded)
+
+
 class CrmExtendedCase(SavepointCase):
     """Shared fixtures: one user per security group (created the way Odoo 11 crm's own
     tests do), customers with a portal contact, products, and helpers that make real
-    orders and posted invoices through Odoo's own flows."""
+    orders and posted invoices through Odoo's own flows.
+
+    ``own_company``: the class works in a company of its own, which Odoo's and the addon's
+    demo data never reach: "accounting" (with the main company's chart of accounts) for
+    figures of a whole company (ledger totals, shares, quintiles), "bare" for what a company
+    configures as a whole (routing rules)."""
+
+    own_company = False
+
+    def __init_subclass__(cls, **kwargs):
+        if "setUpClass" in cls.__dict__:
+            cls.setUpClass = _ends_when_failing(cls.__dict__["setUpClass"].__func__)
+        return super().__init_subclass__(**kwargs)
+
+    @classmethod
+    def abandon_class(cls):
+        """Roll back and close what a failed setUpClass opened."""
+        if getattr(cls, "cr", None) is not None and not cls.cr.closed:
+            cls.registry.clear_caches()
+            cls.cr.rollback()
+            cls.cr.close()
 
     @classmethod
     def setUpClass(cls):
@@ -20,6 +63,11 @@ class CrmExtendedCase(SavepointCase):
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True,
                                        mail_create_nolog=True, no_reset_password=True))
         cls.company = cls.env.ref("base.main_company")
+        if cls.own_company:
+            cls.company = cls.create_company("Crmx Own Company",
+                                             chart=cls.own_company == "accounting")
+            cls.env.user.write({"company_ids": [(4, cls.company.id)],
+                                "company_id": cls.company.id})
         cls.currency = cls.company.currency_id
         users = cls.env["res.users"].with_context(no_reset_password=True)
         cls.user_salesman = users.create({
@@ -52,6 +100,22 @@ class CrmExtendedCase(SavepointCase):
         cls.product = cls.create_product("Office Chair", list_price=200.0, cost=120.0)
         cls.service = cls.create_product("Installation", list_price=80.0, cost=30.0,
                                          type="service")
+
+    @classmethod
+    def create_company(cls, name, chart=False):
+        """A new company of the main company's currency; with ``chart``, with its chart of
+        accounts, loaded as Odoo's accounting settings load it (accounts, taxes, journals,
+        default properties)."""
+        main = cls.env.ref("base.main_company")
+        company = cls.env["res.company"].create({"name": name,
+                                                 "currency_id": main.currency_id.id})
+        if chart:
+            user = cls.env.user
+            previous = user.company_id
+            user.write({"company_ids": [(4, company.id)], "company_id": company.id})
+            main.chart_template_id.try_loading_for_current_company()
+            user.company_id = previous
+        return company
 
     @classmethod
     def create_product(cls, name, list_price, cost, **values):
@@ -170,6 +234,9 @@ class CrmExtendedCase(SavepointCase):
             return report.render_qweb_pdf(res_ids, data=data)
         finally:
             config["test_report_directory"] = previous
+
+
+CrmExtendedCase.setUpClass = _ends_when_failing(CrmExtendedCase.__dict__["setUpClass"].__func__)
 
 
 class CrmRequestCase(CrmExtendedCase):
@@ -293,18 +360,34 @@ class PortalHttpCase(PortalCase):
     savepoint; each request then rolls back only to there, and each test to where it
     started."""
 
+    #: the asset bundles of a portal page
+    page_assets = ("web.assets_common", "web.assets_frontend")
+
     @classmethod
     def setUpClass(cls):
-        registry = odoo.registry(get_db_name())
-        registry.enter_test_mode()
-        try:
-            super().setUpClass()
-        except Exception:
-            registry.leave_test_mode()
-            raise
+        cls.build_page_assets()
+        odoo.registry(get_db_name()).enter_test_mode()
+        super().setUpClass()
         cls.share_with_http()
         # the HTTP thread acquires the cursor for each request
         cls.cr.release()
+
+    @classmethod
+    def build_page_assets(cls):
+        """Build the page's asset bundles and commit them, as a first visit to the site
+        does. Built inside the test transaction, they would be rolled back after every
+        test and built again (stylesheets compiled, scripts minified) on the next test's
+        first page: some 15 seconds each on a busy machine."""
+        with odoo.registry(get_db_name()).cursor() as cr:
+            qweb = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})["ir.qweb"]
+            for bundle in cls.page_assets:
+                qweb._get_asset_nodes(bundle, {})
+
+    @classmethod
+    def abandon_class(cls):
+        registry = odoo.registry(get_db_name())
+        if registry.in_test_mode():
+            registry.leave_test_mode()      # closes the test cursor, which rolls back
 
     @classmethod
     def share_with_http(cls):

@@ -1,3 +1,4 @@
+from odoo import fields
 from odoo.exceptions import ValidationError
 
 from .attribution_common import CampaignStoryCase
@@ -17,10 +18,13 @@ class TestCampaignResults(CampaignStoryCase):
         self.assertAlmostEqual(self.campaign.order_amount, 400.0 + 620.0, places=2)
 
     def test_order_amounts_in_company_currency_whatever_its_rate(self):
-        # as in Odoo's demo data: the company currency is not the one with rate 1
-        self.env["res.currency.rate"].create({
-            "currency_id": self.currency.id, "name": "2026-01-01", "rate": 1.25,
-            "company_id": self.company.id})
+        # as in Odoo's demo data: the company currency is not the one with rate 1; both
+        # rates of the day of the order
+        today = fields.Date.context_today(self.env.user)
+        for currency, rate in ((self.currency, 1.25), (self.foreign, 1.5)):
+            self.env["res.currency.rate"].create({
+                "currency_id": currency.id, "name": today, "rate": rate,
+                "company_id": self.company.id})
         pricelist = self.env["product.pricelist"].create({
             "name": "CRX prices", "currency_id": self.foreign.id})
         self.create_order(self.customer, [(self.product, 1, 150.0)],

@@ -6,7 +6,10 @@ from .common import CrmExtendedCase
 
 
 class TestCustomerRanking(CrmExtendedCase):
-    """Rolling revenue, share, rank and ABC class recomputed by the scheduled action."""
+    """Rolling revenue, share, rank and ABC class recomputed by the scheduled action; shares
+    and classes are of the whole company, so the customers below are its only ones."""
+
+    own_company = "accounting"
 
     @classmethod
     def setUpClass(cls):
@@ -52,7 +55,8 @@ class TestCustomerRanking(CrmExtendedCase):
 
         # searchable and sortable as users expect
         partners = self.env["res.partner"]
-        self.assertEqual(partners.search([("abc_class", "=", "A")]), top | second)
+        self.assertEqual(partners.search([("abc_class", "=", "A"),
+                                          ("company_id", "=", self.company.id)]), top | second)
         self.assertEqual(partners.search([("id", "in", customers.ids)],
                                          order="revenue_12m desc")[:2], top | second)
 
@@ -124,4 +128,7 @@ class TestPartnerKpis(CrmExtendedCase):
         self.create_order(partners[7], [(self.product, 3, None)])
         with_history = list_queries()
         self.assertEqual(without_history, with_history)
-        self.assertLessEqual(with_history, 8)
+        # The search, the stored columns, one statement for the lifetime figures and
+        # Odoo's reads of related names and rules: a handful for the whole page, where a
+        # query per partner would make 80 more; the margin is for Odoo's own changes.
+        self.assertLessEqual(with_history, 12)

@@ -6,7 +6,10 @@ from .common import CrmExtendedCase
 
 class TestProfitabilityFacts(CrmExtendedCase):
     """The report reads facts maintained as invoices change: after every step of an
-    invoice's life they match its lines and the general ledger, to the cent."""
+    invoice's life they match its lines and the general ledger, to the cent. The ledger is
+    a whole company's: a company of the class's own."""
+
+    own_company = "accounting"
 
     @classmethod
     def setUpClass(cls):

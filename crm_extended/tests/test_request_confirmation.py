@@ -62,7 +62,8 @@ class TestRequestConfirmation(CrmRequestCase):
         mail = self.queued_confirmation(request)
         self.assertEqual(len(mail), 1)
         self.assertEqual((mail.state, mail.recipient_ids), ("outgoing", self.customer))
-        self.assertEqual(mail.email_from, "Administrator <admin@example.com>")
+        # from the user who filed it
+        self.assertEqual(mail.email_from, "%s <%s>" % (self.env.user.name, self.env.user.email))
         # Deleted once sent (the template says so), its message stays on the request.
         self.assertTrue(mail.auto_delete)
         self.assertTrue(mail.notification)

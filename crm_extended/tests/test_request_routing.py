@@ -7,6 +7,9 @@ from .common import CrmRequestCase
 
 
 class TestRequestRouting(CrmRequestCase):
+    """The rules below are the only ones of their company."""
+
+    own_company = "bare"
 
     @classmethod
     def setUpClass(cls):

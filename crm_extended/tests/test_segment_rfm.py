@@ -7,17 +7,17 @@ from .common import CrmExtendedCase
 
 class TestRfm(CrmExtendedCase):
     """Ten customers c1..c10: c_i is invoiced i x 100 (c9 and c10 in two invoices), the
-    later the higher i, except that c2 and c3 share their invoice date."""
+    later the higher i, except that c2 and c3 share their invoice date. Quintiles are of the
+    whole company, so these are its only invoiced customers."""
+
+    own_company = "accounting"
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         today = fields.Date.from_string(fields.Date.context_today(cls.env.user))
-        cls.assertFalse(cls, cls.env["account.invoice"].search_count(
-            [("type", "in", ("out_invoice", "out_refund")), ("state", "in", ("open", "paid"))]),
-            "the quintiles below assume these are the company's only invoiced customers")
         cls.customers = cls.env["res.partner"]
-        unit = cls.create_product("Unit", list_price=100.0, cost=50.0)
+        cls.unit = unit = cls.create_product("Unit", list_price=100.0, cost=50.0)
         for i in range(1, 11):
             customer = cls.env["res.partner"].create({"name": "c%s" % i, "customer": True})
             cls.customers |= customer
@@ -62,8 +62,7 @@ class TestRfm(CrmExtendedCase):
 
     def test_credit_notes_lower_revenue_and_recompute_is_idempotent(self):
         c5 = self.customers[4]
-        unit = self.env["product.product"].search([("name", "=", "Unit")])
-        self.create_invoice(c5, [(unit, 5, 100.0)], inv_type="out_refund")
+        self.create_invoice(c5, [(self.unit, 5, 100.0)], inv_type="out_refund")
         # Monetary order becomes c5 (0), c1, c2, c3, c4, c6...: c5 drops to 1, c2 rises
         # to 2 and c4 to 3; nobody else changes, and only those three are written.
         self.assertEqual(self.env["res.partner"]._compute_rfm_scores(), 3)
@@ -107,16 +106,19 @@ class TestRfm(CrmExtendedCase):
         self.env.cr.execute("SELECT ctid::text FROM crm_partner_rfm ORDER BY partner_id")
         self.assertEqual(self.env.cr.fetchall(), before, "a row was rewritten")
         # scoring from an empty table writes each customer once
-        self.env["crm.partner.rfm"].search([]).unlink()
+        self.env["crm.partner.rfm"].search([("company_id", "=", self.company.id)]).unlink()
         self.assertEqual(self.env["res.partner"]._compute_rfm_scores(), 10)
         self.assertEqual(self.customers[9].rfm_score, "555")
 
     def test_partner_fields_search_like_stored_ones(self):
         partners = self.env["res.partner"]
+        ours = [("company_id", "=", self.company.id)]
         lost = self.customers[:3]
-        self.assertEqual(partners.search([("rfm_segment", "=", "lost")]), lost)
-        self.assertEqual(partners.search([("rfm_score", "=", "555")]), self.customers[8:])
-        self.assertEqual(partners.search([("rfm_recency", ">=", 4)]), self.customers[6:])
+        self.assertEqual(partners.search(ours + [("rfm_segment", "=", "lost")]), lost)
+        self.assertEqual(partners.search(ours + [("rfm_score", "=", "555")]),
+                         self.customers[8:])
+        self.assertEqual(partners.search(ours + [("rfm_recency", ">=", 4)]),
+                         self.customers[6:])
         unscored = partners.search([("id", "in", (self.customers | self.never_invoiced).ids),
                                     ("rfm_segment", "=", False)])
         self.assertEqual(unscored, self.never_invoiced)

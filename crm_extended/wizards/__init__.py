@@ -15,3 +15,6 @@ from . import crm_profitability_print
 # -- sales force automation
 from . import crm_lead_to_opportunity
 from . import crm_mailing_list_add
+
+# -- channel (resellers)
+from . import crm_lead_assign_partner

@@ -7,7 +7,7 @@ import os
 import xmlrpc.client
 
 from concurrency import intake_team, raw_mail
-from harness import Rpc, fault_kind
+from harness import Rpc, fault_kind, is_refusal
 
 NAME = 'bad input'
 COUNTS_SQL = """SELECT (SELECT count(*) FROM crm_request), (SELECT count(*) FROM sale_order),
@@ -36,8 +36,9 @@ class Cases(object):
             result, outcome, how = None, 'refused', fault_kind(fault)
         except xmlrpc.client.ProtocolError as exc:
             # refused before reaching Odoo (e.g. XML the parser rejects): no clear message,
-            # but nothing can have been written
-            result, outcome, how = None, 'refused', 'HTTP %s' % exc.errcode
+            # but nothing can have been written; a server error is a crash all the same
+            result, how = None, 'HTTP %s' % exc.errcode
+            outcome = 'refused' if exc.errcode < 500 else 'crashed'
         except OSError as exc:
             result, outcome, how = None, 'broken', type(exc).__name__
         up = self.ctx.server.up()
@@ -47,7 +48,12 @@ class Cases(object):
             ok = expect in (SAFE, EITHER) and safe
             how = 'accepted%s' % ('' if safe else ' UNSAFELY')
         else:
-            ok = outcome == 'refused' and expect in (REJECT, EITHER) and unchanged
+            # a refusal is an access or validation error; an internal error (TypeError,
+            # KeyError, a psycopg2 error...) is a crash even when nothing was written
+            crashed = outcome == 'crashed' or not is_refusal(how)
+            ok = not crashed and expect in (REJECT, EITHER) and unchanged
+            if crashed:
+                how = 'CRASH %s' % how
             if not unchanged:
                 how += ', but rows were written'
         ok = ok and up

@@ -92,7 +92,7 @@ def intake_team(ctx, rpc):
     request_type = rpc.ref('crm_extended.request_type_information')
     team = rpc('crm.request.team', 'search', [('name', '=', 'REL support')])
     team = team[0] if team else rpc('crm.request.team', 'create', {
-        'name': 'REL support', 'alias_name': 'rel-support',
+        'name': 'REL support', 'alias_name': 'rel-support', 'allow_new_contacts': True,
         'alias_defaults': repr({'request_type_id': request_type})})
     return {'team': team, 'type': request_type, 'alias': 'rel-support@example.com'}
 

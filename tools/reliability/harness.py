@@ -253,18 +253,52 @@ class Rpc(object):
         return self('ir.model.data', 'xmlid_to_res_id', '%s.%s' % (module, name))
 
 
+# What Odoo answers when it refuses (rights, validation, a record that is gone or a page that
+# is not there): anything else ending a traceback is a crash, and a crash is a finding.
+REFUSALS = {'UserError', 'ValidationError', 'AccessError', 'AccessDenied', 'MissingError',
+            'Warning', 'except_orm', 'RedirectWarning', 'ValueError', 'NotFound', 'Forbidden',
+            'SessionExpiredException', 'BadRequest'}
+
+
+def error_class(text):
+    """The exception class ending a server traceback or naming an error, e.g.
+    'IntegrityError' for 'psycopg2.IntegrityError: ...', 'AccessError' for
+    'odoo.exceptions.AccessError'."""
+    for line in reversed(text.strip().splitlines()):
+        match = re.match(r'^([\w.]*(?:Error|Exception|Warning|Fault|except_orm|NotFound|Forbidden|'
+                         r'BadRequest|AccessDenied))\b', line.strip())
+        if match:
+            return match.group(1).split('.')[-1]
+    return 'unknown error'
+
+
 def fault_kind(fault):
     """What Odoo answered, shortly: the message of a user-facing error (UserError,
-    AccessError, ValidationError... come as fault code 2 with their message), else the
-    exception class ending the server's traceback, e.g. 'IntegrityError'."""
+    AccessError... come with fault codes 2 to 4 and their message), else the exception class
+    ending the server's traceback, e.g. 'IntegrityError' or 'ValidationError'."""
     text = fault.faultString.strip()
     if fault.faultCode != 1:
         return 'user error: %s' % text.splitlines()[0][:80]
-    for line in reversed(text.splitlines()):
-        match = re.match(r'^([\w.]*(?:Error|Exception|Warning|Fault))\b', line)
-        if match:
-            return match.group(1).split('.')[-1]
-    return 'fault'
+    return error_class(text)
+
+
+def is_refusal(kind):
+    """Whether a fault_kind() or error_class() is a clean refusal rather than a crash."""
+    return kind.startswith('user error') or kind in REFUSALS
+
+
+def json_error(response):
+    """The error class of a JSON-RPC answer that failed (Odoo answers HTTP 200 with an
+    'error' member), or None when it succeeded."""
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    error = body.get('error') if isinstance(body, dict) else None
+    if not error:
+        return None
+    data = error.get('data') or {}
+    return error_class(data.get('name') or data.get('debug') or error.get('message') or '')
 
 
 class Tally(object):

@@ -23,6 +23,11 @@ from harness import ROOT, Cluster, Config, Server, SuiteError, Tally, tool
 
 SCENARIOS = [('concurrency', concurrency.run), ('crons', crons.run), ('faults', faults.run),
              ('bad_input', bad_input.run), ('portal', portal.run)]
+# The checks each scenario makes when it runs to the end (keyed by the name its checks
+# carry): a scenario that stops early, or a check that silently went away, fails the run.
+EXPECTED_CHECKS = {'concurrency': ('concurrency', 7), 'crons': ('crons', 8),
+                   'faults': ('faults', 7), 'bad_input': ('bad input', 3),
+                   'portal': ('portal', 10), 'lifecycle': ('lifecycle', 10)}
 RESULTS = os.path.join(ROOT, 'docs', 'RELIABILITY.md')
 BEGIN, END = '<!-- results: written by make test-reliability -->', '<!-- /results -->'
 
@@ -86,7 +91,8 @@ def run_suite(args, tally):
             open(server.logfile, 'w').close()  # the log counts (retries, skips) are this run's
             cluster.start()
             ctx = Context(args, cfg, cluster, server, tally)
-            if args.reuse and lifecycle.installed(ctx):
+            reused = args.reuse and lifecycle.installed(ctx)
+            if reused:
                 lifecycle.odoo_cli(ctx, '-u', 'crm_extended')  # the code may have moved on
                 server.start()
             else:
@@ -114,11 +120,24 @@ def run_suite(args, tally):
             print('scenario lifecycle', flush=True)
             with tally.timed('lifecycle'):
                 lifecycle.upgrade_uninstall_reinstall(ctx)
+        count_checks(tally, only, reused)
     finally:
         signal.alarm(0)
         server.stop()
         if not args.keep:
             cluster.stop()
+
+
+def count_checks(tally, only, reused):
+    """Fail the run when a scenario made fewer (or other) checks than it states."""
+    for scenario, (name, expected) in sorted(EXPECTED_CHECKS.items()):
+        if only and scenario not in only:
+            continue
+        if scenario == 'lifecycle' and reused:
+            expected -= 2  # the install on data is what a reused database skips
+        ran = sum(1 for check in tally.checks if check[0] == name)
+        tally.check('suite', '%s: %d checks expected' % (scenario, expected), ran == expected,
+                    '%d ran' % ran)
 
 
 def table(tally, seconds):

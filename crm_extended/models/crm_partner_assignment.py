@@ -1,0 +1,36 @@
+"""One row per proposal of a lead to a reseller: the trail behind the lead's current
+reseller and the facts of the reseller performance report."""
+from odoo import fields, models
+
+PARTNER_ASSIGN_STATES = [
+    ("proposed", "Proposed"),
+    ("accepted", "Accepted"),
+    ("declined", "Declined"),
+    ("expired", "Expired"),
+    ("returned", "Returned"),
+]
+
+
+class CrmPartnerAssignment(models.Model):
+    _name = "crm.partner.assignment"
+    _description = "Lead Proposed to a Reseller"
+    _order = "date_proposed desc, id desc"
+    _rec_name = "lead_id"
+
+    lead_id = fields.Many2one("crm.lead", required=True, index=True,
+                              ondelete="cascade", readonly=True)
+    partner_id = fields.Many2one("res.partner", string="Reseller", required=True, index=True,
+                                 ondelete="restrict", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    origin = fields.Selection([("proposal", "Proposal"), ("registration", "Deal Registration")],
+                              required=True, default="proposal", readonly=True)
+    state = fields.Selection(PARTNER_ASSIGN_STATES, required=True, default="proposed",
+                             readonly=True)
+    date_proposed = fields.Datetime("Proposed on", required=True, readonly=True)
+    date_deadline = fields.Datetime("Answer by", readonly=True)
+    date_answer = fields.Datetime("Answered on", readonly=True)
+    hours_to_accept = fields.Float(
+        "Working Hours to Accept", readonly=True,
+        help="Working hours of the company's calendar between the proposal and the "
+             "acceptance.")
+    decline_reason = fields.Text(readonly=True)

@@ -1,0 +1,157 @@
+from datetime import datetime
+
+from odoo.addons.resource.models.resource import to_naive_utc
+from odoo import fields
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+from .channel_common import ChannelFixtures
+from .common import PortalCase
+
+
+class TestChannelAssignment(ChannelFixtures, PortalCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.create_channel_fixtures()
+
+    def history(self, lead):
+        return [(row.partner_id, row.state) for row in
+                lead.partner_assignment_ids.sorted("id")]
+
+    def test_state_first_then_country_then_weight(self):
+        in_california = self.create_lead("Sunset Dental", self.california)
+        in_new_york = self.create_lead("Hudson Bakery", self.new_york)
+        in_texas = self.create_lead("Alamo Freight", self.texas)
+        leads = in_california | in_new_york | in_texas
+        self.assertEqual(leads.sudo(self.user_salesman).action_assign_partner(), 3)
+        # California's own reseller, though silver, before the gold one of the whole country
+        self.assertEqual(in_california.partner_assigned_id, self.reseller_west)
+        self.assertEqual(in_new_york.partner_assigned_id, self.reseller_east)
+        # no reseller covers Texas: the country's best grade
+        self.assertEqual(in_texas.partner_assigned_id, self.reseller_east)
+        for lead in leads:
+            self.assertEqual(lead.partner_assign_state, "proposed")
+            self.assertGreater(lead.partner_accept_deadline, lead.date_partner_assign)
+
+    def test_grade_weight_shares_leads_against_load(self):
+        self.reseller_west.partner_capacity = self.reseller_east.partner_capacity = 100
+        leads = self.env["crm.lead"]
+        for number in range(15):
+            leads |= self.create_lead("Texas lead %d" % number, self.texas)
+        leads.action_assign_partner()
+        east = leads.filtered(lambda lead: lead.partner_assigned_id == self.reseller_east)
+        west = leads.filtered(lambda lead: lead.partner_assigned_id == self.reseller_west)
+        # weights 10 and 5: two leads to the gold reseller for every one to the silver
+        self.assertEqual((len(east), len(west)), (10, 5))
+        self.assertEqual(self.reseller_east.partner_assigned_count, 10)
+
+    def test_capacity_sends_the_lead_to_the_country_then_nowhere(self):
+        self.reseller_west.partner_capacity = 1
+        self.reseller_east.partner_capacity = 1
+        first, second, third = (self.create_lead("Napa lead %d" % n, self.california)
+                                for n in range(3))
+        (first | second | third).action_assign_partner()
+        self.assertEqual(first.partner_assigned_id, self.reseller_west)
+        self.assertEqual(second.partner_assigned_id, self.reseller_east)
+        self.assertFalse(third.partner_assigned_id)
+        self.assertFalse(third.partner_assign_state)
+
+    def test_decline_goes_to_the_next_and_never_back(self):
+        lead = self.create_lead("Marin Yoga", self.california)
+        lead.action_assign_partner()
+        self.assertEqual(lead.partner_assigned_id, self.reseller_west)
+        with self.assertRaises(ValidationError):
+            lead._partner_decline(self.reseller_west, "  ")
+        self.assertEqual(lead.partner_assign_state, "proposed")
+        lead._partner_decline(self.reseller_west, "Too far from our shop")
+        self.assertEqual(lead.partner_assigned_id, self.reseller_east)
+        self.assertEqual(lead.partner_assign_state, "proposed")
+        # the next reseller never reads the first one's reason on the lead
+        self.assertFalse(lead.partner_decline_reason)
+        lead._partner_decline(self.reseller_east, "Not our trade")
+        self.assertFalse(lead.partner_assigned_id)
+        self.assertEqual(lead.partner_assign_state, "declined")
+        lead.action_assign_partner()
+        self.assertFalse(lead.partner_assigned_id, "never back to a reseller who declined")
+        with self.assertRaisesRegex(UserError, "declined"):
+            lead.write({"partner_assigned_id": self.reseller_west.id})
+        self.assertEqual(self.history(lead), [(self.reseller_west, "declined"),
+                                              (self.reseller_east, "declined")])
+
+    def test_manual_override_and_capacity_error(self):
+        lead = self.create_lead("Pasadena Books", self.california)
+        lead.action_assign_partner()
+        self.propose(lead, self.reseller_east)
+        self.assertEqual(lead.partner_assigned_id, self.reseller_east)
+        self.assertEqual(self.history(lead), [(self.reseller_west, "returned"),
+                                              (self.reseller_east, "proposed")])
+        self.reseller_west.partner_capacity = 0
+        other = self.create_lead("Fresno Seeds", self.california)
+        with self.assertRaisesRegex(UserError, "at capacity"):
+            self.propose(other, self.reseller_west)
+        self.assertFalse(other.partner_assigned_id)
+        self.assertFalse(other.partner_assignment_ids)
+        with self.assertRaises(ValidationError):
+            self.propose(other, self.customer)
+
+    def test_wizard_assigns_many_leads(self):
+        leads = self.create_lead("Wizard A", self.new_york) | self.create_lead(
+            "Wizard B", self.california)
+        wizard = self.env["crm.lead.assign.partner"].sudo(self.user_salesman).with_context(
+            active_ids=leads.ids).create({"mode": "manual",
+                                          "partner_id": self.reseller_west.id})
+        wizard.action_apply()
+        self.assertEqual(leads.mapped("partner_assigned_id"), self.reseller_west)
+        others = self.create_lead("Wizard C", self.new_york)
+        self.env["crm.lead.assign.partner"].with_context(active_ids=others.ids).create(
+            {"mode": "auto"}).action_apply()
+        self.assertEqual(others.partner_assigned_id, self.reseller_east)
+
+    def test_expiry_cron_proposes_to_the_next(self):
+        lead = self.create_lead("Carmel Gallery", self.california)
+        lead.action_assign_partner()
+        fresh = self.create_lead("Ojai Farm", self.california)
+        fresh.action_assign_partner()
+        self.env.cr.execute("UPDATE crm_lead SET partner_accept_deadline = %s WHERE id = %s",
+                            (self.past(), lead.id))
+        lead.invalidate_cache()
+        with self.assertRaisesRegex(UserError, "expired"):
+            lead._partner_accept(self.reseller_west)
+        self.env["crm.lead"]._cron_expire_partner_proposals()
+        self.assertEqual(lead.partner_assigned_id, self.reseller_east)
+        self.assertEqual(self.history(lead), [(self.reseller_west, "expired"),
+                                              (self.reseller_east, "proposed")])
+        # the proposal still within its deadline stays where it is
+        self.assertEqual(fresh.partner_assigned_id, self.reseller_west)
+        self.assertEqual(fresh.partner_assign_state, "proposed")
+
+    def test_accept_converts_and_counts_working_hours(self):
+        lead = self.create_lead("Sonoma Winery", self.california)
+        lead.action_assign_partner()
+        with self.assertRaisesRegex(UserError, "no longer proposed"):
+            lead._partner_accept(self.reseller_east)
+        lead._partner_accept(self.reseller_west)
+        self.assertEqual((lead.partner_assign_state, lead.type), ("accepted", "opportunity"))
+        with self.assertRaisesRegex(UserError, "already been accepted"):
+            lead._partner_accept(self.reseller_west)
+        row = lead.partner_assignment_ids
+        self.assertEqual(row.state, "accepted")
+        self.assertGreaterEqual(row.hours_to_accept, 0.0)
+
+    def test_working_hours_skip_nights_and_weekends(self):
+        lead = self.create_lead("Tahoe Lodge", self.california)
+        # Friday 15:00 to Monday 10:00: 67 hours on the clock, 4 in the working week
+        for tz in ("UTC", "America/Los_Angeles", "Europe/Brussels"):
+            local = lead.with_context(tz=tz)
+            start = to_naive_utc(datetime(2026, 11, 27, 15), local)
+            end = to_naive_utc(datetime(2026, 11, 30, 10), local)
+            hours = local._working_hours(fields.Datetime.to_string(start),
+                                         fields.Datetime.to_string(end))
+            self.assertAlmostEqual(hours, 4.0, places=2, msg=tz)
+
+    def test_only_salespeople_assign(self):
+        lead = self.create_lead("Berkeley Press", self.california)
+        with self.assertRaises(AccessError):
+            lead.sudo(self.portal_west).action_assign_partner()
+        self.assertFalse(lead.partner_assigned_id)
