@@ -39,6 +39,15 @@
         "views/crm_request_stage_views.xml",
         "views/crm_request_team_views.xml",
         "views/crm_request_routing_rule_views.xml",
+        "security/crm_request_sla_security.xml",
+        "data/crm_request_sla_data.xml",
+        "views/crm_request_sla_policy_views.xml",
+        "views/crm_request_sla_line_views.xml",
+        "views/crm_request_resolution_views.xml",
+        "views/crm_request_response_template_views.xml",
+        "wizards/crm_request_reply_views.xml",
+        "views/crm_request_sla_views.xml",
+        "report/crm_request_sla_report_views.xml",
 
         # -- attribution
         "views/sale_order_views.xml",
@@ -71,6 +80,7 @@
         "security/portal_security.xml",
         "report/report_partner_statement.xml",
         "views/portal_templates.xml",
+        "views/crm_request_sla_portal_templates.xml",
 
         # -- sales force automation
         "data/crm_stage_data.xml",
@@ -108,6 +118,7 @@
 
         # -- requests
         "demo/crm_request_demo.xml",
+        "demo/crm_request_sla_demo.xml",
 
         # -- attribution
         "demo/utm_campaign_demo.xml",

@@ -10,6 +10,13 @@ from . import crm_request_team
 from . import crm_request_type
 from . import crm_request_routing_rule
 from . import crm_request
+from . import crm_request_sla_policy
+from . import crm_request_sla_escalation
+from . import crm_request_sla_line
+from . import crm_request_sla
+from . import crm_request_resolution
+from . import crm_request_response_template
+from . import crm_request_work
 from . import mail_thread_auto_submitted
 from . import crm_request_portal
 from . import sale_order_requests
