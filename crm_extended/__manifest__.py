@@ -39,6 +39,15 @@
         "views/crm_request_stage_views.xml",
         "views/crm_request_team_views.xml",
         "views/crm_request_routing_rule_views.xml",
+        "security/crm_request_sla_security.xml",
+        "data/crm_request_sla_data.xml",
+        "views/crm_request_sla_policy_views.xml",
+        "views/crm_request_sla_line_views.xml",
+        "views/crm_request_resolution_views.xml",
+        "views/crm_request_response_template_views.xml",
+        "wizards/crm_request_reply_views.xml",
+        "views/crm_request_sla_views.xml",
+        "report/crm_request_sla_report_views.xml",
 
         # -- attribution
         "views/sale_order_views.xml",
@@ -71,6 +80,7 @@
         "security/portal_security.xml",
         "report/report_partner_statement.xml",
         "views/portal_templates.xml",
+        "views/crm_request_sla_portal_templates.xml",
 
         # -- sales force automation
         "data/crm_stage_data.xml",
@@ -94,6 +104,12 @@
         "report/crm_partner_report_views.xml",
         "views/portal_channel_templates.xml",
 
+        # -- lifetime value
+        "security/crm_clv_security.xml",
+        "data/crm_clv_data.xml",
+        "views/crm_clv_model_views.xml",
+        "views/crm_partner_clv_views.xml",
+
         # menus last: they point at the actions above
         "views/crm_extended_menus.xml",
     ],
@@ -102,6 +118,7 @@
 
         # -- requests
         "demo/crm_request_demo.xml",
+        "demo/crm_request_sla_demo.xml",
 
         # -- attribution
         "demo/utm_campaign_demo.xml",
@@ -122,6 +139,8 @@
         # -- channel (resellers)
         "demo/crm_channel_demo.xml",
     ],
+    # lifetime value: BG/NBD and Gamma-Gamma fitted with SciPy (see README)
+    "external_dependencies": {"python": ["numpy", "scipy"]},
     # hooks.py: one function per capability
     "pre_init_hook": "pre_init_hook",
     "post_init_hook": "post_init_hook",

@@ -11,6 +11,13 @@ from . import crm_request_team
 from . import crm_request_type
 from . import crm_request_routing_rule
 from . import crm_request
+from . import crm_request_sla_policy
+from . import crm_request_sla_escalation
+from . import crm_request_sla_line
+from . import crm_request_sla
+from . import crm_request_resolution
+from . import crm_request_response_template
+from . import crm_request_work
 from . import mail_thread_auto_submitted
 from . import crm_request_portal
 from . import sale_order_requests
@@ -61,3 +68,8 @@ from . import res_partner_channel
 from . import crm_lead_channel
 from . import crm_stage_channel
 from . import ir_attachment_channel
+# -- lifetime value
+from . import crm_clv_model
+from . import crm_partner_clv
+from . import res_partner_clv
+from . import crm_segment_clv

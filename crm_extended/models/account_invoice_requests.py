@@ -11,6 +11,9 @@ class AccountInvoice(models.Model):
                                    groups="crm_extended.group_crm_extended_user",
                                    help="Requests about this invoice, or settled by this "
                                         "credit note.")
+    request_work_ids = fields.One2many("crm.request.work", "invoice_id",
+                                       groups="crm_extended.group_crm_extended_user",
+                                       help="The work on requests this invoice bills.")
 
     def _request_domain(self):
         return ["|", ("invoice_id", "in", self.ids), ("refund_id", "in", self.ids)]

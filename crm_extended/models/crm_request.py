@@ -586,8 +586,10 @@ class CrmRequest(models.Model):
         """Scheduled action: escalate the overdue open requests once, then schedule the
         reminders due before a deadline. Flags make a second run change nothing."""
         now = fields.Datetime.now()
+        # Requests with SLA lines escalate along their policies' ladders instead.
         overdue = self.search([("date_deadline", "<", now), ("is_escalated", "=", False),
-                               ("state", "not in", CLOSED_STATES)])
+                               ("state", "not in", CLOSED_STATES),
+                               ("sla_line_ids", "=", False)])
         for request in overdue:
             request._escalate(now)
         self._remind_before_deadline(now)
@@ -625,13 +627,14 @@ class CrmRequest(models.Model):
                         "number": request.number, "deadline": request.date_deadline})
                 request.date_reminded = now
 
-    def _schedule_follow_up(self, user, summary, note):
+    def _schedule_follow_up(self, user, summary, note, activity_type=None):
         if not user:
             return
         self.env["mail.activity"].create({
             "res_model_id": self.env["ir.model"]._get_id(self._name),
             "res_id": self.id,
-            "activity_type_id": self.env.ref("mail.mail_activity_data_todo").id,
+            "activity_type_id": (activity_type
+                                 or self.env.ref("mail.mail_activity_data_todo")).id,
             "summary": summary,
             "note": note,
             "user_id": user.id,

@@ -49,6 +49,10 @@ class CrmRequestTeam(models.Model):
              "comes from the system parameter crm_extended.max_mail_size (MB).")
     alias_id = fields.Many2one("mail.alias", ondelete="restrict", required=True,
                                help="Mail sent to this address files a request for the team.")
+    resource_calendar_id = fields.Many2one(
+        "resource.calendar", string="Working Hours",
+        help="Service level targets of the team's requests count on this calendar, unless the "
+             "policy has its own; by default the company's.")
     request_ids = fields.One2many("crm.request", "team_id", string="Requests")
     request_count = fields.Integer(compute="_compute_request_count", string="Open Requests")
 

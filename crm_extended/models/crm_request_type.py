@@ -69,6 +69,10 @@ class CrmRequestType(models.Model):
                                   help="Requests of this type carry the product and the order or "
                                        "invoice it came on.")
 
+    resolution_required = fields.Boolean(
+        string="Resolution Code Required", groups="base.group_user",
+        help="Requests of this type cannot be closed without a resolution code.")
+
     @api.depends("sequence_id.prefix")
     def _compute_prefix(self):
         for request_type in self:
@@ -163,6 +167,25 @@ class CrmRequestType(models.Model):
                 "prefix": foreign.prefix, "suffix": foreign.suffix,
                 "padding": foreign.padding, "number_next": foreign.number_next_actual,
             })
+
+    def _sla_policy_values(self, company):
+        """The resolution policy promising what `auto_due_days` promised (migration)."""
+        self.ensure_one()
+        calendar = company.resource_calendar_id
+        days = {attendance.dayofweek for attendance in calendar.attendance_ids}
+        hours = sum(attendance.hour_to - attendance.hour_from
+                    for attendance in calendar.attendance_ids)
+        hours_per_day = hours / len(days) if days else 24.0
+        leader_step = "reassign_leader" if self.escalate_to_leader else "notify_responsible"
+        return {
+            "name": _("%(type)s: resolution within %(days)d working days") % {
+                "type": self.name, "days": self.auto_due_days},
+            "company_id": company.id, "target": "resolution",
+            "time_hours": self.auto_due_days * hours_per_day,
+            "request_type_ids": [(6, 0, self.ids)],
+            "escalation_ids": [(0, 0, {"trigger": "after_breach", "hours_after": 0,
+                                       "action": leader_step})],
+        }
 
     def _next_number(self):
         """The case number of a new request of this type (or of no type)."""

@@ -1,6 +1,7 @@
 # One block per capability (kept apart so that branches merge cleanly).
 
 # -- requests
+from . import crm_request_sla_report
 
 # -- attribution
 from . import crm_campaign_report

@@ -10,6 +10,14 @@ from . import test_request_confirmation
 from . import test_request_mail
 from . import test_request_escalation
 from . import test_request_documents
+from . import test_request_sla_time
+from . import test_request_sla_clock
+from . import test_request_sla_escalation
+from . import test_request_sla_automation
+from . import test_request_sla_portal
+from . import test_request_work_invoice
+from . import test_request_sla_report
+from . import test_request_sla_migration
 from . import test_request_sequence
 
 # -- attribution
@@ -62,3 +70,6 @@ from . import test_channel_registration
 from . import test_channel_report
 from . import test_channel_concurrency
 from . import test_portal_channel
+
+# -- lifetime value
+from . import test_clv_model

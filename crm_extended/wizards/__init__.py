@@ -1,6 +1,7 @@
 # One block per capability (kept apart so that branches merge cleanly).
 
 # -- requests
+from . import crm_request_reply
 
 # -- attribution
 from . import sale_advance_payment_inv
