@@ -63,7 +63,8 @@ def _popular_products(env, count):
     return tuple(row[0] for row in env.cr.fetchall())
 
 
-@scenario("Segment: recency + revenue + products bought, 3 sales criteria")
+@scenario("Segment: recency + revenue + products bought, 3 sales criteria (checked: the "
+          "same customers)")
 def segment_three_criteria(env):
     products = _popular_products(env, 10)[5:]          # not the very top: a real filter
     segment = env["crm.segment"].create({
@@ -75,15 +76,14 @@ def segment_three_criteria(env):
 
     def hand():
         env.cr.execute(HAND_SQL, params)
-        return {"customers": len(env.cr.fetchall())}
+        rows = env.cr.fetchall()
+        return {"customers": len(rows), "answer": lambda: {row[0] for row in rows}}
 
     def evaluate():
-        return {"customers": len(segment._get_partner_ids())}
+        members = segment._get_partner_ids()
+        return {"customers": len(members), "answer": lambda: set(members)}
 
-    env.cr.execute(HAND_SQL, params)
-    expected = {row[0] for row in env.cr.fetchall()}
-    if set(segment._get_partner_ids()) != expected:
-        raise AssertionError("the segment and the hand-written SQL disagree")
+    # the runner checks that both find the same customers before timing them
     return {"hand-written SQL": hand, "crm.segment._get_partner_ids()": evaluate}
 
 

@@ -11,7 +11,10 @@ calls each variant once to warm up, then runs them in turn (interleaved, so that
 machine's load hits every variant alike) --repeat times, clearing the ORM cache before
 every call, and reports each variant's median and its ratio to the baseline's median,
 measured side by side in the same run. A callable may return a dict of figures (e.g.
-{"queries": 12}) shown beside its time. Results are printed and written as a markdown
+{"queries": 12}) shown beside its time, and under "answer" a function returning what it
+computed (called after the timing): the runner checks on the warm-up call that every variant
+giving an answer gives the baseline's (like with like), and the table says which were
+checked. Results are printed and written as a markdown
 table into --results with the machine, the scale and the date.
 """
 import argparse
@@ -73,6 +76,7 @@ def run_scenario(env, item, repeat):
     extras = {}
     for label in labels:                         # warm-up: caches, plans, buffers
         extras[label] = time_call(env, variants[label])[1]
+    checked = check_answers(item["title"], labels, extras)
     for _ in range(item["repeat"] or repeat):
         for label in labels:
             elapsed, extras[label] = time_call(env, variants[label])
@@ -83,8 +87,27 @@ def run_scenario(env, item, repeat):
         median = statistics.median(times[label])
         rows.append({"scenario": item["title"], "variant": label, "median": median,
                      "ratio": median / baseline if baseline else None,
-                     "runs": len(times[label]), "extra": extras[label]})
+                     "runs": len(times[label]), "checked": checked.get(label, ""),
+                     "extra": {key: value for key, value in extras[label].items()
+                               if key != "answer"}})
     return rows
+
+
+def check_answers(title, labels, extras):
+    """{label: "same"} for the variants whose answer equals the baseline's; a variant with
+    another answer stops the run: its timing would compare unlike things."""
+    if "answer" not in extras[labels[0]]:
+        return {}
+    expected = extras[labels[0]]["answer"]()
+    checked = {labels[0]: "baseline"}
+    for label in labels[1:]:
+        if "answer" not in extras[label]:
+            continue
+        if extras[label]["answer"]() != expected:
+            raise AssertionError("%s: %r does not give the answer of %r"
+                                 % (title, label, labels[0]))
+        checked[label] = "same"
+    return checked
 
 
 def scale(env):
@@ -139,16 +162,19 @@ def markdown(rows, env, database, repeat, loads):
         "- Load average (1 min) before and after the run: %s, %s" % loads,
         "- Scale: %s" % scale(env),
         "- Median of %d runs per variant after a warm-up run, variants interleaved; ratio = "
-        "median / median of the scenario's first variant, measured in the same run." % repeat,
+        "median / median of the scenario's first variant, measured in the same run. Answer: "
+        "\"same\" where the variant's result was checked equal to the baseline's before "
+        "timing (what is compared is in the scenario's title), empty where the variants "
+        "compute different things by design." % repeat,
         "",
-        "| Scenario | Variant | Median (s) | Ratio | SQL queries |",
-        "| --- | --- | ---: | ---: | ---: |",
+        "| Scenario | Variant | Median (s) | Ratio | SQL queries | Answer |",
+        "| --- | --- | ---: | ---: | ---: | --- |",
     ]
     for row in rows:
-        lines.append("| %s | %s | %.3f | %s | %s |" % (
+        lines.append("| %s | %s | %.3f | %s | %s | %s |" % (
             row["scenario"], row["variant"], row["median"],
             "%.2f×" % row["ratio"] if row["ratio"] is not None else "",
-            row["extra"].get("queries", "")))
+            row["extra"].get("queries", ""), row["checked"]))
     return "\n".join(lines) + "\n"
 
 
@@ -177,10 +203,10 @@ def main():
                 print("%s (%s)" % (item["title"], item["module"]), flush=True)
                 for row in run_scenario(env, item, args.repeat):
                     rows.append(row)
-                    print("  %-52s %8.3f s  %6s  %s" % (
+                    print("  %-52s %8.3f s  %6s  %s %s" % (
                         row["variant"], row["median"],
                         "%.2fx" % row["ratio"] if row["ratio"] is not None else "",
-                        row["extra"]), flush=True)
+                        row["extra"], row["checked"]), flush=True)
             text = markdown(rows, env, args.database, args.repeat, (load_before, load()))
             cr.rollback()
     header = "# Benchmark results\n\nWritten by `make bench` (bench/run.py); newest first.\n\n"

@@ -104,6 +104,12 @@
         "report/crm_partner_report_views.xml",
         "views/portal_channel_templates.xml",
 
+        # -- lifetime value
+        "security/crm_clv_security.xml",
+        "data/crm_clv_data.xml",
+        "views/crm_clv_model_views.xml",
+        "views/crm_partner_clv_views.xml",
+
         # menus last: they point at the actions above
         "views/crm_extended_menus.xml",
     ],
@@ -133,6 +139,8 @@
         # -- channel (resellers)
         "demo/crm_channel_demo.xml",
     ],
+    # lifetime value: BG/NBD and Gamma-Gamma fitted with SciPy (see README)
+    "external_dependencies": {"python": ["numpy", "scipy"]},
     # hooks.py: one function per capability
     "pre_init_hook": "pre_init_hook",
     "post_init_hook": "post_init_hook",

@@ -16,5 +16,6 @@ cd "$ROOT"
 echo "lint: flake8"
 "$LINT_VENV/bin/flake8" crm_extended tools $(ls -d bench 2>/dev/null || true) --config=.flake8
 echo "lint: pylint-odoo"
-"$LINT_VENV/bin/pylint" --rcfile=.pylintrc crm_extended
+# the guide splits an inherited model into one file per capability (see .pylintrc)
+"$LINT_VENV/bin/pylint" --rcfile=.pylintrc --disable=consider-merging-classes-inherited crm_extended
 echo "lint: clean"

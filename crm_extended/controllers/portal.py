@@ -13,6 +13,7 @@ from odoo.addons.portal.controllers.portal import (
     CustomerPortal, get_records_pager, pager as portal_pager,
 )
 
+from ..models.crm_extended_sql import posted_customer_invoices_domain
 from ..models.crm_request_portal import PORTAL_UPLOAD_MAX_SIZE
 from ..models.res_partner_portal import PORTAL_ADDRESS_FIELDS, PORTAL_ADDRESS_TYPES
 
@@ -371,9 +372,8 @@ class CrmExtendedPortal(CustomerPortal):
                 [("partner_id", "child_of", partner.commercial_partner_id.id)],
                 limit=100, order="date_order desc"),
             "invoices": request.env["account.invoice"].search(
-                [("commercial_partner_id", "=", partner.commercial_partner_id.id),
-                 ("type", "in", ["out_invoice", "out_refund"]),
-                 ("state", "in", ["open", "paid"])], limit=100, order="date_invoice desc"),
+                [("commercial_partner_id", "=", partner.commercial_partner_id.id)]
+                + posted_customer_invoices_domain(), limit=100, order="date_invoice desc"),
             "products": request.env["sale.order.line"].search(
                 [("order_id.partner_id", "child_of", partner.commercial_partner_id.id)],
                 limit=500, order="id desc").sudo().mapped("product_id"),

@@ -4,6 +4,7 @@
 from . import crm_document_rules_mixin
 
 # -- requests
+from . import crm_request_routing_source
 from . import crm_request_stage
 from . import crm_request_category
 from . import crm_request_team
@@ -67,3 +68,8 @@ from . import res_partner_channel
 from . import crm_lead_channel
 from . import crm_stage_channel
 from . import ir_attachment_channel
+# -- lifetime value
+from . import crm_clv_model
+from . import crm_partner_clv
+from . import res_partner_clv
+from . import crm_segment_clv

@@ -1,8 +1,7 @@
-"""account.invoice: campaign attribution (editable while draft, carried to credit notes, left
-empty when grouped orders disagree)."""
-from odoo import _, api, fields, models
+"""account.invoice: campaign attribution (draft-only edits, credit notes, grouped orders)."""
+from odoo import _, api, models
 
-from .sale_order_attribution import UTM_FIELDS
+from .sale_order_attribution import UTM_FIELDS, attribution_fields
 
 _DRAFT_EDITABLE = {"draft": [("readonly", False)]}
 
@@ -10,12 +9,7 @@ _DRAFT_EDITABLE = {"draft": [("readonly", False)]}
 class AccountInvoice(models.Model):
     _inherit = "account.invoice"
 
-    campaign_id = fields.Many2one(track_visibility="onchange", readonly=True,
-                                  states=_DRAFT_EDITABLE)
-    medium_id = fields.Many2one(track_visibility="onchange", readonly=True,
-                                states=_DRAFT_EDITABLE)
-    source_id = fields.Many2one(track_visibility="onchange", readonly=True,
-                                states=_DRAFT_EDITABLE)
+    campaign_id, medium_id, source_id = attribution_fields(_DRAFT_EDITABLE)
 
     @api.model
     def create(self, vals):

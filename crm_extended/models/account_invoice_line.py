@@ -1,3 +1,4 @@
+"""account.invoice.line: unit cost frozen at validation and the margin of each line."""
 from odoo import api, fields, models
 from odoo.addons import decimal_precision as dp
 

@@ -1,10 +1,9 @@
-"""account.invoice: margin and margin %, costs frozen at validation, and the profitability
-facts kept current."""
+"""account.invoice: margin, costs frozen at validation, profitability facts kept current."""
 from odoo import api, fields, models
 
-# the invoices the profitability report counts, and what its facts copy from them
-CUSTOMER_TYPES = ("out_invoice", "out_refund")
-POSTED_STATES = ("open", "paid")
+from .crm_extended_sql import CUSTOMER_INVOICE_TYPES, is_posted_customer_invoice
+
+# what the facts of the profitability report copy from an invoice
 _FACT_FIELDS = {"state", "type", "date_invoice", "commercial_partner_id", "user_id", "team_id",
                 "campaign_id", "company_id"}
 
@@ -31,14 +30,13 @@ class AccountInvoice(models.Model):
     @api.multi
     def invoice_validate(self):
         # costs first, so that posting writes the facts of the report once, costs included
-        customer_invoices = self.filtered(lambda inv: inv.type in CUSTOMER_TYPES)
+        customer_invoices = self.filtered(lambda inv: inv.type in CUSTOMER_INVOICE_TYPES)
         customer_invoices.mapped("invoice_line_ids")._freeze_costs()
         return super().invoice_validate()
 
     def _profitability_posted(self):
         """The posted customer invoices and credit notes among these: those with facts."""
-        return self.filtered(
-            lambda inv: inv.state in POSTED_STATES and inv.type in CUSTOMER_TYPES)
+        return self.filtered(lambda inv: is_posted_customer_invoice(inv.type, inv.state))
 
     @api.multi
     def _write(self, vals):
@@ -48,8 +46,9 @@ class AccountInvoice(models.Model):
             return super()._write(vals)
         # posted before or after the change (read before: the write drops them from cache)
         changed = self.filtered(
-            lambda inv: (inv.type in CUSTOMER_TYPES or vals.get("type") in CUSTOMER_TYPES)
-            and (inv.state in POSTED_STATES or vals.get("state") in POSTED_STATES))
+            lambda inv: is_posted_customer_invoice(inv.type, inv.state)
+            or is_posted_customer_invoice(vals.get("type", inv.type),
+                                          vals.get("state", inv.state)))
         result = super()._write(vals)
         self.env["crm.profitability.line"]._refresh(changed)
         return result

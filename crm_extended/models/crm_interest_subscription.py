@@ -1,22 +1,11 @@
 # Copyright 2026 crm_extended authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import _, api, fields, models, tools
+from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.osv import expression
+
+from .crm_extended_sql import email_domain, normalize_email
 
 ORIGINS = [("backend", "Backend"), ("portal", "Portal"), ("import", "Import")]
-
-
-def normalize_email(email):
-    """The bare lower-case address of an email field ('Name <a@b>' -> 'a@b'), or ''."""
-    addresses = tools.email_split(email or "")
-    return addresses[0].lower() if addresses else ""
-
-
-def email_domain(field_name, emails):
-    """Records whose ``field_name`` holds one of these (normalized) addresses; callers
-    compare normalized values again, ``=ilike`` being a pattern match."""
-    return expression.OR([[(field_name, "=ilike", email)] for email in emails])
 
 
 class CrmInterestSubscription(models.Model):

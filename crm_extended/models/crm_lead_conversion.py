@@ -1,9 +1,10 @@
-"""crm.lead: conversion (source required, duplicate partners by email or VAT, acquisition
-and contact lists carried to the customer)."""
+"""crm.lead: conversion (source required, no duplicate partner, acquisition carried over)."""
 import re
 
-from odoo import _, api, fields, models, tools
+from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+
+from .crm_extended_sql import email_sql, normalize_email
 
 LEAD_SOURCE_REQUIRED_PARAM = "crm_extended.lead_source_required"
 
@@ -40,21 +41,21 @@ class CrmLead(models.Model):
     def _find_duplicate_partner(self):
         """The existing partner with the lead's email address or its company's VAT."""
         self.ensure_one()
-        email = (tools.email_split(self.email_from) or [""])[0].lower()
+        email = normalize_email(self.email_from)
         vat = normalize_vat(self.vat)
         if not email and not vat:
             return self.env["res.partner"]
         self.env.cr.execute("""
             SELECT id FROM (
                 SELECT id, parent_id,
-                       %(email)s <> '' AND lower(email) = %(email)s AS same_email,
-                       %(vat)s <> ''
-                       AND regexp_replace(upper(vat), '[^A-Z0-9]', '', 'g') = %(vat)s AS same_vat
+                       %%(email)s <> '' AND %s = %%(email)s AS same_email,
+                       %%(vat)s <> ''
+                       AND regexp_replace(upper(vat), '[^A-Z0-9]', '', 'g') = %%(vat)s AS same_vat
                   FROM res_partner
                  WHERE active) partner
              WHERE same_email OR same_vat
              ORDER BY same_vat DESC, parent_id IS NOT NULL, id
-        """, {"email": email, "vat": vat})
+        """ % email_sql("email"), {"email": email, "vat": vat})
         ids = [row[0] for row in self.env.cr.fetchall()]
         # the first visible match, in the query's order of preference
         visible = self.env["res.partner"].search([("id", "in", ids)])

@@ -1,5 +1,4 @@
-"""crm.lead: next step following the activities, and a probability that follows the stage
-unless set by hand (sales force automation)."""
+"""crm.lead: next step following the activities, probability following the stage."""
 from odoo import api, fields, models
 from odoo.tools import float_compare
 

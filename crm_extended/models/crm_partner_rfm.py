@@ -2,6 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 
+from .crm_extended_sql import posted_customer_invoices
+
 # The usual RFM segments, named from the recency and frequency scores.
 RFM_SEGMENTS = [
     ("champions", "Champions"), ("loyal", "Loyal"),
@@ -46,8 +48,7 @@ RFM_SCORES_SQL = """
                count(*) FILTER (WHERE inv.type = 'out_invoice') AS frequency,
                sum(inv.amount_untaxed_signed) AS monetary
           FROM account_invoice inv
-         WHERE inv.state IN ('open', 'paid')
-           AND inv.type IN ('out_invoice', 'out_refund')
+         WHERE %(posted)s
            AND inv.commercial_partner_id IS NOT NULL
          GROUP BY inv.commercial_partner_id, inv.company_id
         HAVING count(*) FILTER (WHERE inv.type = 'out_invoice') > 0
@@ -77,8 +78,8 @@ RFM_SCORES_SQL = """
                AS segment,
            home.last_date, home.frequency, home.monetary
       FROM home
-""" % {name: NTILE5_SQL.format(k="%s_rank" % name, n="customer_count")
-       for name in ("recency", "frequency", "monetary")}
+""" % dict({name: NTILE5_SQL.format(k="%s_rank" % name, n="customer_count")
+            for name in ("recency", "frequency", "monetary")}, posted=posted_customer_invoices())
 
 
 class CrmPartnerRfm(models.Model):

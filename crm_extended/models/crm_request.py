@@ -8,6 +8,7 @@ from odoo.addons.crm.models.crm_stage import AVAILABLE_PRIORITIES
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import email_split, html2plaintext, plaintext2html
 
+from .crm_extended_sql import normalize_email
 from .crm_request_stage import CLOSED_STATES
 from .crm_request_type import CONFIDENTIALITY, DOCUMENT_TYPES
 
@@ -555,7 +556,7 @@ class CrmRequest(models.Model):
         add to this request: its customer or a contact of the customer's company, one of
         its followers, or the address it was filed from when it has no customer."""
         self.ensure_one()
-        if not self.partner_id and (self.partner_email or "").lower() == email.lower():
+        if not self.partner_id and normalize_email(self.partner_email) == normalize_email(email):
             return True
         return bool(partner) and (partner.commercial_partner_id == self.commercial_partner_id
                                   or partner in self.message_partner_ids)

@@ -3,6 +3,7 @@ from odoo import fields, models
 
 class CrmRequestCategory(models.Model):
     _name = "crm.request.category"
+    _inherit = ["crm.request.routing.source"]
     _description = "Request Category"
     _order = "name"
 

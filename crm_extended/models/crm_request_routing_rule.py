@@ -67,23 +67,32 @@ class CrmRequestRoutingRule(models.Model):
         return self.browse()
 
     @api.model
+    @tools.ormcache("company_id")
     def _rules_data(self, company_id):
-        # Routing runs on every new request and the rules seldom change: they are read
-        # once per version of their table. Every write gives a row a new version (xmin, the
-        # writing transaction; ctid, where it lies), so the key changes with any change,
-        # even one made earlier in the same transaction, and an entry made in a transaction
-        # that was rolled back is never matched again.
-        self.env.cr.execute("SELECT string_agg(id || ':' || xmin || ':' || ctid, ',' ORDER BY id) "
-                            "FROM crm_request_routing_rule")
-        return self._rules_data_cached(company_id, self.env.cr.fetchone()[0])
-
-    @api.model
-    @tools.ormcache("company_id", "stamp")
-    def _rules_data_cached(self, company_id, stamp):
-        # Routing applies whoever files the request: every active rule of the company.
+        """The active rules of the company, read once and kept until a rule changes (see
+        _clear_routing_cache). Routing applies whoever files the request."""
         rules = self.sudo().search(["|", ("company_id", "=", False),
                                     ("company_id", "=", company_id)])
         return tuple(RuleData(
             rule.id, frozenset(rule.request_type_ids.ids), frozenset(rule.category_ids.ids),
             frozenset(rule.partner_category_ids.ids), frozenset(rule.country_ids.ids),
             rule._keyword_pattern()) for rule in rules)
+
+    # Every change of a rule (its many2many included: they are written through the rule)
+    # and every deletion of a record a rule refers to empties the cache of every worker
+    # (Odoo signals the cleared cache to the others); a transaction rolled back empties it
+    # again (Registry.reset_changes).
+    @api.model
+    def create(self, vals):
+        self.clear_caches()
+        return super().create(vals)
+
+    @api.multi
+    def write(self, vals):
+        self.clear_caches()
+        return super().write(vals)
+
+    @api.multi
+    def unlink(self):
+        self.clear_caches()
+        return super().unlink()

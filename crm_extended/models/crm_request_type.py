@@ -18,6 +18,7 @@ DOCUMENT_TYPES = [
 
 class CrmRequestType(models.Model):
     _name = "crm.request.type"
+    _inherit = ["crm.request.routing.source"]
     _description = "Request Type"
     _order = "sequence, name"
 

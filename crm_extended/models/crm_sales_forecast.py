@@ -3,6 +3,8 @@ from dateutil.relativedelta import relativedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+from .crm_extended_sql import posted_customer_invoices, posted_customer_invoices_domain
+
 PERIOD_MONTHS = {"month": 1, "quarter": 3}
 
 # Where the figures come from, shared by the forecast's form and the analysis view.
@@ -20,7 +22,7 @@ FORECAST_FIGURES = """
           SELECT SUM(line.price_subtotal_signed) AS amount
             FROM account_invoice inv
             JOIN account_invoice_line line ON line.invoice_id = inv.id
-           WHERE inv.type IN ('out_invoice', 'out_refund') AND inv.state IN ('open', 'paid')
+           WHERE %(posted)s
              AND inv.company_id = f.company_id
              AND inv.date_invoice BETWEEN f.date_from AND f.date_to
              AND (f.user_id IS NULL OR inv.user_id = f.user_id)
@@ -43,7 +45,7 @@ FORECAST_FIGURES = """
              AND lead.date_closed < f.date_to + INTERVAL '1 day'
              AND (f.user_id IS NULL OR lead.user_id = f.user_id)
              AND (f.team_id IS NULL OR lead.team_id = f.team_id)) won ON TRUE
-"""
+""" % {"posted": posted_customer_invoices()}
 
 
 def period_start(day, period_type):
@@ -254,8 +256,7 @@ class CrmSalesForecast(models.Model):
     def action_open_invoices(self):
         self.ensure_one()
         action = self.env.ref("account.action_invoice_tree1").read()[0]
-        domain = [("type", "in", ("out_invoice", "out_refund")),
-                  ("state", "in", ("open", "paid")),
+        domain = posted_customer_invoices_domain() + [
                   ("company_id", "=", self.company_id.id),
                   ("date_invoice", ">=", self.date_from),
                   ("date_invoice", "<=", self.date_to)]

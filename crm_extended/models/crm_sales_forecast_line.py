@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+from .crm_extended_sql import posted_customer_invoices
+
 # Posted invoice lines of the forecast's scope and period for the line's product, or for any
 # product of the line's category and its subcategories.
 FORECAST_LINE_CLOSED = """
@@ -9,7 +11,7 @@ FORECAST_LINE_CLOSED = """
       JOIN crm_sales_forecast f ON f.id = fl.forecast_id
       LEFT JOIN product_category categ ON categ.id = fl.categ_id
       LEFT JOIN account_invoice inv
-             ON inv.type IN ('out_invoice', 'out_refund') AND inv.state IN ('open', 'paid')
+             ON %(posted)s
             AND inv.company_id = f.company_id
             AND inv.date_invoice BETWEEN f.date_from AND f.date_to
             AND (f.user_id IS NULL OR inv.user_id = f.user_id)
@@ -18,14 +20,14 @@ FORECAST_LINE_CLOSED = """
       LEFT JOIN product_product product ON product.id = line.product_id
       LEFT JOIN product_template tmpl ON tmpl.id = product.product_tmpl_id
       LEFT JOIN product_category line_categ ON line_categ.id = tmpl.categ_id
-     WHERE fl.id IN %s
+     WHERE fl.id IN %%s
        AND (line.id IS NULL
             OR line.product_id = fl.product_id
             OR (fl.product_id IS NULL
                 AND line_categ.parent_left >= categ.parent_left
                 AND line_categ.parent_right <= categ.parent_right))
      GROUP BY fl.id
-"""
+""" % {"posted": posted_customer_invoices()}
 
 
 class CrmSalesForecastLine(models.Model):

@@ -10,15 +10,13 @@ from odoo.exceptions import ValidationError
 from odoo.osv import expression
 from odoo.tools.safe_eval import safe_eval
 
+from .crm_extended_sql import email_sql, posted_customer_invoices
 from .crm_partner_rfm import RFM_SEGMENTS
 from .res_partner_profitability import ABC_CLASSES
 
-# Odoo's own heuristic for the bare address of an email field (mass_mailing's blacklist).
-EMAIL_SQL = "lower(substring({}, '([^ ,;<@]+@[^> ,;]+)'))"
-
-# Posted customer documents: what "bought" and "revenue" mean throughout the segments.
-POSTED_STATES = ("open", "paid")
 ORDER_STATES = ("sale", "done")
+# what "bought" means in the criteria: posted invoices, credit notes aside
+_POSTED_SALES = posted_customer_invoices(types=("out_invoice",))
 
 
 class CrmSegment(models.Model):
@@ -228,8 +226,8 @@ class CrmSegment(models.Model):
         [(sql, params), ...]."""
         company_id = self.company_id.id
         invoices = ("SELECT inv.commercial_partner_id FROM account_invoice inv "
-                    "WHERE inv.company_id = %s AND inv.state IN %s AND inv.type = 'out_invoice'")
-        invoice_params = [company_id, POSTED_STATES]
+                    "WHERE inv.company_id = %s AND " + _POSTED_SALES)
+        invoice_params = [company_id]
         conditions = []
         if self.last_invoice_within_days:
             conditions.append((
@@ -271,12 +269,11 @@ class CrmSegment(models.Model):
         window, window_params = self._window_clause("inv.date_invoice",
                                                     self.revenue_window_days)
         revenue = ("SELECT inv.commercial_partner_id FROM account_invoice inv "
-                   "WHERE inv.company_id = %s AND inv.state IN %s "
-                   "AND inv.type IN ('out_invoice', 'out_refund') "
-                   "AND inv.commercial_partner_id IS NOT NULL" + window
+                   "WHERE inv.company_id = %s AND " + posted_customer_invoices()
+                   + " AND inv.commercial_partner_id IS NOT NULL" + window
                    + " GROUP BY inv.commercial_partner_id "
                    "HAVING sum(inv.amount_untaxed_signed) {} %s")
-        params = [self.company_id.id, POSTED_STATES] + window_params
+        params = [self.company_id.id] + window_params
         conditions = []
         if self.revenue_min:
             conditions.append(('"res_partner".id IN (%s)' % revenue.format(">="),
@@ -292,9 +289,9 @@ class CrmSegment(models.Model):
         ``categories`` (and their sub-categories), within ``window_days`` (0: ever)."""
         sql = ("SELECT inv.commercial_partner_id FROM account_invoice_line line "
                "JOIN account_invoice inv ON inv.id = line.invoice_id "
-               "WHERE inv.company_id = %s AND inv.state IN %s AND inv.type = 'out_invoice' "
-               "AND inv.commercial_partner_id IS NOT NULL")
-        params = [self.company_id.id, POSTED_STATES]
+               "WHERE inv.company_id = %s AND " + _POSTED_SALES
+               + " AND inv.commercial_partner_id IS NOT NULL")
+        params = [self.company_id.id]
         matches, match_params = [], []
         if products:
             matches.append("line.product_id IN %s")
@@ -399,7 +396,7 @@ class CrmSegment(models.Model):
         return added, removed
 
     def _remove_stale_contacts(self, contacts, mailing_list, members_sql, members_params):
-        partner_email = EMAIL_SQL.format("member.email")
+        partner_email = email_sql("member.email")
         self.env.cr.execute("""
             SELECT contact.id,
                    (SELECT count(*) FROM mail_mass_mailing_contact_list_rel other
@@ -411,7 +408,7 @@ class CrmSegment(models.Model):
                AND %s NOT IN (
                    SELECT %s FROM res_partner member
                     WHERE member.id IN (%s) AND %s IS NOT NULL)
-        """ % (EMAIL_SQL.format("contact.email"), partner_email, members_sql, partner_email),
+        """ % (email_sql("contact.email"), partner_email, members_sql, partner_email),
             [mailing_list.id] + members_params)
         rows = self.env.cr.fetchall()
         only_here = [contact_id for contact_id, list_count in rows if list_count == 1]
@@ -423,7 +420,7 @@ class CrmSegment(models.Model):
     def _add_new_contacts(self, mailing_list, members_sql, members_params):
         """One INSERT of the missing addresses (a large segment adds tens of thousands
         of contacts at once, far beyond what one ORM create per contact affords)."""
-        partner_email = EMAIL_SQL.format("member.email")
+        partner_email = email_sql("member.email")
         self.env.cr.execute("""
             WITH wanted AS (
                 SELECT DISTINCT ON (%(partner_email)s)
@@ -458,7 +455,7 @@ class CrmSegment(models.Model):
             INSERT INTO mail_mass_mailing_contact_list_rel (contact_id, list_id)
             SELECT id, %%s FROM created
         """ % {"partner_email": partner_email, "members": members_sql,
-               "contact_email": EMAIL_SQL.format("contact.email"),
-               "opted_out_partner_email": EMAIL_SQL.format("refusing.email")},
+               "contact_email": email_sql("contact.email"),
+               "opted_out_partner_email": email_sql("refusing.email")},
             members_params + [self.env.uid, self.env.uid, mailing_list.id, mailing_list.id])
         return self.env.cr.rowcount

@@ -1,5 +1,4 @@
-"""res.partner: the portal guard (what portal users may change on their company) and the
-addresses and contacts they add."""
+"""res.partner: the portal guard on the company, and the addresses portal users add."""
 from odoo import _, api, models
 from odoo.exceptions import AccessError, ValidationError
 

@@ -3,14 +3,13 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 
+from .crm_extended_sql import ORDER_AMOUNT, ORDER_CURRENCY_JOINS, posted_customer_invoices
+
 ABC_CLASSES = [("A", "A"), ("B", "B"), ("C", "C")]
 
-_POSTED_CUSTOMER_INVOICE = """
-    inv.type IN ('out_invoice', 'out_refund') AND inv.state IN ('open', 'paid')
-"""
-
+# Orders are converted at their date with Odoo's rates ({rates}: _select_companies_rates).
 _LIFETIME_KPI_QUERY = """
-    WITH invoiced AS (
+    WITH currency_rate AS ({rates}), invoiced AS (
         SELECT inv.commercial_partner_id AS partner_id,
                SUM(line.price_subtotal_signed) AS revenue,
                SUM(line.margin) AS margin,
@@ -18,26 +17,14 @@ _LIFETIME_KPI_QUERY = """
           FROM account_invoice inv
           JOIN account_invoice_line line ON line.invoice_id = inv.id
          WHERE inv.commercial_partner_id IN %(partner_ids)s
-           AND inv.company_id = %(company_id)s AND """ + _POSTED_CUSTOMER_INVOICE + """
+           AND inv.company_id = %(company_id)s AND """ + posted_customer_invoices() + """
       GROUP BY inv.commercial_partner_id
     ), ordered AS (
         SELECT p.commercial_partner_id AS partner_id, COUNT(*) AS orders,
-               SUM(so.amount_untaxed * COALESCE(company_rate.rate, 1.0)
-                   / COALESCE(order_rate.rate, 1.0)) AS total
+               SUM({order_amount}) AS total
           FROM sale_order so
           JOIN res_partner p ON p.id = so.partner_id
-          JOIN product_pricelist pl ON pl.id = so.pricelist_id
-          JOIN res_company company ON company.id = so.company_id
-          LEFT JOIN LATERAL (
-              SELECT r.rate FROM res_currency_rate r
-               WHERE r.currency_id = pl.currency_id AND r.name <= so.date_order
-                 AND (r.company_id IS NULL OR r.company_id = so.company_id)
-            ORDER BY r.company_id, r.name DESC LIMIT 1) order_rate ON TRUE
-          LEFT JOIN LATERAL (
-              SELECT r.rate FROM res_currency_rate r
-               WHERE r.currency_id = company.currency_id AND r.name <= so.date_order
-                 AND (r.company_id IS NULL OR r.company_id = so.company_id)
-            ORDER BY r.company_id, r.name DESC LIMIT 1) company_rate ON TRUE
+          {order_currency_joins}
          WHERE p.commercial_partner_id IN %(partner_ids)s
            AND so.company_id = %(company_id)s AND so.state IN ('sale', 'done')
       GROUP BY p.commercial_partner_id
@@ -59,7 +46,7 @@ _RANKING_QUERY = """
                SUM(line.price_subtotal_signed) AS revenue, SUM(line.margin) AS margin
           FROM account_invoice inv
           JOIN account_invoice_line line ON line.invoice_id = inv.id
-         WHERE inv.date_invoice > %(date_from)s AND """ + _POSTED_CUSTOMER_INVOICE + """
+         WHERE inv.date_invoice > %(date_from)s AND """ + posted_customer_invoices() + """
       GROUP BY inv.commercial_partner_id, inv.company_id
     ), owned AS (
         SELECT s.* FROM sales s JOIN res_partner p ON p.id = s.partner_id
@@ -133,7 +120,10 @@ class ResPartner(models.Model):
         commercial = self.mapped("commercial_partner_id")
         figures = {}
         if commercial.ids:
-            self.env.cr.execute(_LIFETIME_KPI_QUERY, {
+            query = _LIFETIME_KPI_QUERY.format(
+                rates=self.env["res.currency"]._select_companies_rates(),
+                order_amount=ORDER_AMOUNT, order_currency_joins=ORDER_CURRENCY_JOINS)
+            self.env.cr.execute(query, {
                 "partner_ids": tuple(commercial.ids), "company_id": company.id})
             figures = {row[0]: row[1:] for row in self.env.cr.fetchall()}
         for partner in self:

@@ -1,20 +1,19 @@
-"""res.partner: sales force automation (customer kind, profile completeness, ready to trade,
-acquisition, contact lists)."""
-from odoo import _, api, fields, models, tools
+"""res.partner: sales automation (customer kind, profile, ready to trade, acquisition, lists)."""
+from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+from .mail_mass_mailing_contact import mailing_lists_field
+
+
+# What a profile is made of: the partner's own record and its own addresses, never those of
+# its siblings (a B2B contact shows the profile of its commercial entity, see
+# _compute_profile_completeness).
 PROFILE_DEPENDS = (
-    "customer_kind", "is_company", "name", "phone", "mobile", "email", "payment_preference",
-    "street", "city", "country_id", "vat", "property_payment_term_id",
+    "customer_kind", "is_company", "commercial_partner_id", "name", "phone", "mobile",
+    "email", "payment_preference", "street", "city", "country_id", "vat",
+    "property_payment_term_id",
     "child_ids.type", "child_ids.email", "child_ids.street", "child_ids.city",
     "child_ids.country_id",
-    "commercial_partner_id.is_company", "commercial_partner_id.name",
-    "commercial_partner_id.vat", "commercial_partner_id.property_payment_term_id",
-    "commercial_partner_id.street", "commercial_partner_id.city",
-    "commercial_partner_id.country_id",
-    "commercial_partner_id.child_ids.type", "commercial_partner_id.child_ids.email",
-    "commercial_partner_id.child_ids.street", "commercial_partner_id.child_ids.city",
-    "commercial_partner_id.child_ids.country_id",
 )
 
 READY_TO_TRADE_FIELDS = {
@@ -45,12 +44,20 @@ class ResPartner(models.Model):
         help="The customer's critical fields are complete and orders may be taken. Cannot be "
              "set while any critical field of the customer kind is missing.")
     profile_completeness = fields.Float(
-        compute="_compute_profile_completeness", store=True,
-        group_operator="avg", digits=(16, 0),
-        help="Share of the critical fields of the customer kind that are filled in (%).")
+        compute="_compute_profile_completeness", search="_search_profile_completeness",
+        digits=(16, 0),
+        help="Share of the critical fields of the customer kind that are filled in (%); a "
+             "B2B contact shows its company's.")
     profile_missing = fields.Char(
-        "Missing in Profile", compute="_compute_profile_completeness", store=True,
+        "Missing in Profile", compute="_compute_profile_completeness",
         help="Critical fields of the customer kind that are still missing.")
+    # Stored per profile owner (a commercial entity, a consumer), from its own record and
+    # addresses only: editing a contact recomputes its company alone, never its siblings.
+    profile_own_completeness = fields.Float(
+        "Own Profile Completeness", compute="_compute_profile_own", store=True,
+        group_operator="avg", digits=(16, 0), readonly=True)
+    profile_own_missing = fields.Char("Missing in Own Profile", compute="_compute_profile_own",
+                                      store=True, readonly=True)
     campaign_id = fields.Many2one(
         "utm.campaign", "Acquisition Campaign", ondelete="set null",
         help="Campaign of the lead this customer was converted from.")
@@ -60,10 +67,7 @@ class ResPartner(models.Model):
     source_id = fields.Many2one(
         "utm.source", "Acquisition Source", ondelete="set null",
         help="Source of the lead this customer was converted from.")
-    mailing_list_ids = fields.Many2many(
-        "mail.mass_mailing.list", string="Contact Lists",
-        compute="_compute_mailing_list_ids",
-        help="Mailing lists holding a contact with the partner's email address.")
+    mailing_list_ids = mailing_lists_field("partner")
 
     @api.model
     def _auto_init(self):
@@ -105,14 +109,18 @@ class ResPartner(models.Model):
         self.customer_kind = self._default_customer_kind({
             "is_company": self.company_type == "company", "parent_id": self.parent_id.id})
 
-    def _profile_requirements(self):
-        """The critical fields of the partner's customer kind: [(label, filled), ...].
+    def _profile_owner(self):
+        """The partner whose profile this one shows: B2B requirements are read on the
+        commercial entity, which owns the VAT, payment terms and invoicing contacts of all
+        its people."""
+        self.ensure_one()
+        return self.commercial_partner_id if self.customer_kind == "b2b" else self
 
-        B2B requirements are read on the commercial entity, which owns the VAT, payment terms
-        and invoicing contacts of all its people."""
+    def _profile_requirements(self):
+        """The critical fields of the partner's customer kind: [(label, filled), ...]."""
         self.ensure_one()
         if self.customer_kind == "b2b":
-            company = self.commercial_partner_id
+            company = self._profile_owner()
             invoicing = company.child_ids.filtered(lambda child: child.type == "invoice")
             return [
                 (_("Company name"), bool(company.is_company and company.name)),
@@ -134,13 +142,34 @@ class ResPartner(models.Model):
         return [label for label, filled in self._profile_requirements() if not filled]
 
     @api.depends(*PROFILE_DEPENDS)
-    def _compute_profile_completeness(self):
+    def _compute_profile_own(self):
         for partner in self:
+            if partner._profile_owner() != partner:
+                # a B2B contact: its company holds the profile
+                partner.profile_own_completeness = 0.0
+                partner.profile_own_missing = False
+                continue
             requirements = partner._profile_requirements()
             missing = [label for label, filled in requirements if not filled]
-            partner.profile_completeness = round(
+            partner.profile_own_completeness = round(
                 100.0 * (len(requirements) - len(missing)) / len(requirements))
-            partner.profile_missing = ", ".join(missing)
+            partner.profile_own_missing = ", ".join(missing)
+
+    @api.depends("customer_kind", "profile_own_completeness", "profile_own_missing",
+                 "commercial_partner_id.profile_own_completeness",
+                 "commercial_partner_id.profile_own_missing")
+    def _compute_profile_completeness(self):
+        for partner in self:
+            owner = partner._profile_owner()
+            partner.profile_completeness = owner.profile_own_completeness
+            partner.profile_missing = owner.profile_own_missing
+
+    @api.model
+    def _search_profile_completeness(self, operator, value):
+        return ["|", "&", ("customer_kind", "=", "b2b"),
+                ("commercial_partner_id.profile_own_completeness", operator, value),
+                "&", ("customer_kind", "!=", "b2b"),
+                ("profile_own_completeness", operator, value)]
 
     def _check_ready_to_trade(self):
         for partner in self.filtered("ready_to_trade"):
@@ -156,20 +185,11 @@ class ResPartner(models.Model):
 
     @api.depends("email")
     def _compute_mailing_list_ids(self):
-        no_list = self.env["mail.mass_mailing.list"]
-        emails = {partner: (tools.email_split(partner.email) or [""])[0].lower()
-                  for partner in self}
-        lists = self.env["mail.mass_mailing.contact"]._lists_by_email(
-            set(emails.values()) - {""})
-        for partner in self:
-            partner.mailing_list_ids = lists.get(emails[partner], no_list)
+        self.env["mail.mass_mailing.contact"]._assign_mailing_lists(self, "email")
 
     @api.multi
     def _mailing_contact_values(self):
-        return [{
-            "email": (tools.email_split(partner.email) or [False])[0],
-            "name": partner.name,
-            "company_name": partner.commercial_company_name or False,
-            "country_id": partner.country_id.id,
-            "label": partner.display_name,
-        } for partner in self]
+        contacts = self.env["mail.mass_mailing.contact"]
+        return [contacts._contact_values(partner.email, partner.name,
+                                         partner.commercial_company_name, partner.country_id,
+                                         partner.display_name) for partner in self]

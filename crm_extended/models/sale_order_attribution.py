@@ -1,13 +1,21 @@
-"""sale.order: campaign attribution (from the opportunity or the last mailing, carried to
-invoices)."""
+"""sale.order: campaign attribution (from the opportunity or the last mailing, to invoices)."""
 from datetime import datetime, timedelta
 
 from odoo import api, fields, models
+
+from .crm_extended_sql import email_sql, normalize_email
 
 # The user may change the attribution of a document while it is a draft; afterwards it
 # is part of what was sold and reported.
 UTM_FIELDS = ("campaign_id", "medium_id", "source_id")
 _DRAFT_EDITABLE = {"draft": [("readonly", False)], "sent": [("readonly", False)]}
+
+
+def attribution_fields(states):
+    """campaign_id, medium_id, source_id of a document: tracked, editable in ``states``."""
+    return tuple(fields.Many2one(track_visibility="onchange", readonly=True, states=states)
+                 for _name in UTM_FIELDS)
+
 
 # The last mailing of a campaign sent to a customer, as a contact of its company or as a
 # mailing-list subscriber with its email, within a period. One branch per kind of recipient,
@@ -23,24 +31,19 @@ LAST_TOUCH_QUERY = """
               SELECT s.mass_mailing_id, s.sent, s.id
                 FROM mail_mail_statistics s
                 JOIN mail_mass_mailing_contact c ON c.id = s.res_id
-               WHERE s.model = 'mail.mass_mailing.contact' AND lower(c.email) = %(email)s
+               WHERE s.model = 'mail.mass_mailing.contact' AND {contact_email} = %(email)s
                  AND s.sent > %(since)s AND s.sent <= %(until)s) sent
         JOIN mail_mass_mailing m ON m.id = sent.mass_mailing_id
        WHERE m.campaign_id IS NOT NULL
     ORDER BY sent.sent DESC, sent.id DESC
        LIMIT 1
-"""
+""".format(contact_email=email_sql("c.email"))
 
 
 class SaleOrder(models.Model):
     _inherit = "sale.order"
 
-    campaign_id = fields.Many2one(track_visibility="onchange", readonly=True,
-                                  states=_DRAFT_EDITABLE)
-    medium_id = fields.Many2one(track_visibility="onchange", readonly=True,
-                                states=_DRAFT_EDITABLE)
-    source_id = fields.Many2one(track_visibility="onchange", readonly=True,
-                                states=_DRAFT_EDITABLE)
+    campaign_id, medium_id, source_id = attribution_fields(_DRAFT_EDITABLE)
 
     @api.model
     def _attribution_enabled(self):
@@ -100,7 +103,7 @@ class SaleOrder(models.Model):
         self.env.cr.execute(LAST_TOUCH_QUERY, {
             "since": until - timedelta(days=days), "until": until,
             "company": partner.commercial_partner_id.id,
-            "email": (partner.email or "").strip().lower() or None,
+            "email": normalize_email(partner.email) or None,
         })
         row = self.env.cr.fetchone()
         return mailings.sudo().browse(row[0]) if row else mailings

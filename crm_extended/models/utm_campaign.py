@@ -1,34 +1,10 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
-# Margin of a posted customer invoice line in company currency, signed like
-# price_subtotal_signed (credit notes negative): the cost frozen on the line when the
-# invoice was validated (profitability). Expects the alias ``ail`` (account_invoice_line).
-INVOICE_LINE_MARGIN = "ail.margin"
+from .crm_extended_sql import (
+    INVOICE_LINE_MARGIN, ORDER_AMOUNT, ORDER_CURRENCY_JOINS, posted_customer_invoices,
+    posted_customer_invoices_domain)
 
-# Untaxed amount of a sales order (alias ``so``) in its company's currency, converted at
-# the order date; needs ORDER_CURRENCY_JOINS and a ``currency_rate`` CTE
-# (res.currency._select_companies_rates). Both rates are taken, since the company currency
-# need not be the one with rate 1.
-ORDER_AMOUNT = """CASE WHEN pp.currency_id = comp.currency_id THEN so.amount_untaxed
-    ELSE so.amount_untaxed * COALESCE(comp_rate.rate, 1.0) / COALESCE(order_rate.rate, 1.0)
-    END"""
-ORDER_CURRENCY_JOINS = """
-    JOIN product_pricelist pp ON pp.id = so.pricelist_id
-    JOIN res_company comp ON comp.id = so.company_id
-    LEFT JOIN currency_rate order_rate ON order_rate.currency_id = pp.currency_id
-         AND order_rate.company_id = so.company_id
-         AND order_rate.date_start <= COALESCE(so.date_order, NOW())
-         AND (order_rate.date_end IS NULL OR order_rate.date_end > COALESCE(so.date_order, NOW()))
-    LEFT JOIN currency_rate comp_rate ON comp_rate.currency_id = comp.currency_id
-         AND comp_rate.company_id = so.company_id
-         AND comp_rate.date_start <= COALESCE(so.date_order, NOW())
-         AND (comp_rate.date_end IS NULL OR comp_rate.date_end > COALESCE(so.date_order, NOW()))
-"""
-
-# The documents that count as revenue: posted customer invoices and credit notes.
-REVENUE_INVOICE_TYPES = ("out_invoice", "out_refund")
-REVENUE_INVOICE_STATES = ("open", "paid")
 ORDER_STATES = ("sale", "done")
 
 
@@ -137,12 +113,11 @@ class UtmCampaign(models.Model):
               JOIN account_invoice inv ON inv.id = ail.invoice_id
               JOIN utm_campaign c ON c.id = inv.campaign_id
              WHERE inv.campaign_id IN %%(campaign_ids)s
-               AND inv.type IN ('out_invoice', 'out_refund')
-               AND inv.state IN ('open', 'paid')
+               AND %s
                AND inv.company_id = COALESCE(c.company_id, %%(company_id)s)
                AND (%%(date_from)s::date IS NULL OR inv.date_invoice >= %%(date_from)s::date)
                AND (%%(date_to)s::date IS NULL OR inv.date_invoice <= %%(date_to)s::date)
-          GROUP BY inv.campaign_id""" % INVOICE_LINE_MARGIN)
+          GROUP BY inv.campaign_id""" % (INVOICE_LINE_MARGIN, posted_customer_invoices()))
         for campaign in self:
             count, revenue, margin = rows.get(campaign.id, (0, 0.0, 0.0))
             campaign.invoice_count = count
@@ -169,8 +144,7 @@ class UtmCampaign(models.Model):
     @api.multi
     def action_view_invoices(self):
         return self._action_for("account.action_invoice_tree1", [
-            ("campaign_id", "=", self.id), ("type", "in", REVENUE_INVOICE_TYPES),
-            ("state", "in", REVENUE_INVOICE_STATES)])
+            ("campaign_id", "=", self.id)] + posted_customer_invoices_domain())
 
     @api.multi
     def action_view_revenue(self):

@@ -1,6 +1,7 @@
 from odoo import api, fields, models, tools
 
-from ..models.utm_campaign import INVOICE_LINE_MARGIN, ORDER_AMOUNT, ORDER_CURRENCY_JOINS
+from ..models.crm_extended_sql import (
+    INVOICE_LINE_MARGIN, ORDER_AMOUNT, ORDER_CURRENCY_JOINS, posted_customer_invoices)
 
 
 class CrmCampaignReport(models.Model):
@@ -91,12 +92,11 @@ class CrmCampaignReport(models.Model):
                        0, 0, 0, 0, 0.0, ail.price_subtotal_signed, %(line_margin)s
                   FROM account_invoice_line ail
                   JOIN account_invoice inv ON inv.id = ail.invoice_id
-                 WHERE inv.type IN ('out_invoice', 'out_refund')
-                   AND inv.state IN ('open', 'paid')
+                 WHERE %(posted)s
             ) AS doc
             LEFT JOIN res_partner partner ON partner.id = doc.partner_id
         """ % {"order_amount": ORDER_AMOUNT, "order_currency_joins": ORDER_CURRENCY_JOINS,
-               "line_margin": INVOICE_LINE_MARGIN}
+               "line_margin": INVOICE_LINE_MARGIN, "posted": posted_customer_invoices()}
 
     def _group_by(self):
         return """

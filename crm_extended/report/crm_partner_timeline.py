@@ -1,5 +1,7 @@
 from odoo import api, fields, models, tools
 
+from ..models.crm_extended_sql import email_sql, posted_customer_invoices
+
 TIMELINE_KINDS = [
     ("lead", "Lead / Opportunity"),
     ("stage", "Stage Change"),
@@ -46,7 +48,7 @@ TIMELINE_BRANCHES = [
               COALESCE(inv.number, inv.reference, ''), inv.amount_total_signed,
               inv.partner_id, inv.user_id, inv.company_id, 'account.invoice', inv.id
          FROM account_invoice inv
-        WHERE inv.type IN ('out_invoice', 'out_refund') AND inv.state IN ('open', 'paid')""",
+        WHERE """ + posted_customer_invoices(),
     """SELECT pay.id * 16 + 4, pay.payment_date::timestamp, 'payment',
               COALESCE(pay.name, pay.communication, ''),
               CASE WHEN pay.payment_type = 'outbound' THEN -pay.amount ELSE pay.amount END,
@@ -79,16 +81,17 @@ TIMELINE_BRANCHES = [
                  FROM mail_mail_statistics st
                  JOIN mail_mass_mailing_contact c
                    ON st.model = 'mail.mass_mailing.contact' AND c.id = st.res_id
-                 JOIN (SELECT lower(email) AS email, MIN(id) AS partner_id
+                 JOIN (SELECT {partner_email} AS email, MIN(id) AS partner_id
                          FROM res_partner WHERE email IS NOT NULL AND active
-                        GROUP BY lower(email)) address ON address.email = lower(c.email)
+                        GROUP BY 1) address ON address.email = {contact_email}
               ) target ON target.stat_id = s.id
          LEFT JOIN mail_mass_mailing mm ON mm.id = s.mass_mailing_id
          LEFT JOIN utm_source subject ON subject.id = mm.source_id
         CROSS JOIN LATERAL (VALUES (7, 'mailing_sent', s.sent),
                                    (8, 'mailing_opened', s.opened),
                                    (9, 'mailing_clicked', s.clicked)) ev(code, kind, date)
-        WHERE ev.date IS NOT NULL""",
+        WHERE ev.date IS NOT NULL""".format(partner_email=email_sql("email"),
+                                            contact_email=email_sql("c.email")),
     """SELECT sub.id * 16 + ev.code, ev.date, ev.kind, area.name, NULL::numeric,
               sub.partner_id, NULL::integer, area.company_id,
               'crm.interest.subscription', sub.id

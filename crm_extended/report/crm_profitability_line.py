@@ -1,6 +1,6 @@
 from odoo import api, fields, models, tools
 
-from ..models.account_invoice_profitability import CUSTOMER_TYPES, POSTED_STATES
+from ..models.crm_extended_sql import posted_customer_invoices
 
 # The figures of one posted customer invoice line, as the report shows them: company
 # currency, credit notes negative, discount against the list price when it was invoiced.
@@ -32,8 +32,7 @@ _FACT_SELECT = """
       JOIN account_invoice inv ON inv.id = line.invoice_id
       LEFT JOIN product_product product ON product.id = line.product_id
       LEFT JOIN product_template template ON template.id = product.product_tmpl_id
-     WHERE inv.type IN %(types)s AND inv.state IN %(states)s
-"""
+     WHERE """ + posted_customer_invoices()
 _COLUMNS = ("invoice_line_id", "invoice_id", "date", "partner_id", "user_id", "team_id",
             "product_id", "campaign_id", "pricelist_id", "company_id", "type", "revenue",
             "cost", "margin", "quantity", "discount_amount")
@@ -91,9 +90,9 @@ class CrmProfitabilityLine(models.Model):
     def _fill(self):
         """Rebuild the whole table from the posted invoices (install, upgrade)."""
         self.env.cr.execute("TRUNCATE %s" % self._table)
-        self.env.cr.execute("INSERT INTO %s (%s) %s" % (
-            self._table, ", ".join(_COLUMNS), _FACT_SELECT),
-            {"types": CUSTOMER_TYPES, "states": POSTED_STATES})
+        # built from this module's constants, nothing from users
+        self.env.cr.execute("INSERT INTO %s (%s) %s" % (  # pylint: disable=sql-injection
+            self._table, ", ".join(_COLUMNS), _FACT_SELECT))
         self.env.cr.execute("ANALYZE %s" % self._table)
 
     @api.model
@@ -119,7 +118,7 @@ class CrmProfitabilityLine(models.Model):
             "keys": ", ".join(keys), "values": ", ".join(values),
             "excluded": ", ".join("EXCLUDED.%s" % name for name in values),
             "current": ", ".join("%s.%s" % (self._table, name) for name in values),
-        }, {"types": CUSTOMER_TYPES, "states": POSTED_STATES, "ids": tuple(invoices.ids)})
+        }, {"ids": tuple(invoices.ids)})
         # records of the report read earlier in this transaction are stale now
         self.invalidate_cache()
         self.env["crm.profitability.report"].invalidate_cache()

@@ -1,8 +1,4 @@
-import datetime
-import gc
-from contextlib import contextmanager
-from functools import lru_cache
-
+"""crm.profitability.report: margin per invoice line (SQL view) and its fast grouped read."""
 import babel.dates
 
 from odoo import api, fields, models, tools
@@ -10,24 +6,24 @@ from odoo.osv import expression
 from odoo.osv.query import Query
 from odoo.tools import DEFAULT_SERVER_DATE_FORMAT, OrderedSet
 
+# The private parts of Odoo 11.0 the grouped read below builds on, with the signatures it was
+# written against. Nothing of Odoo is overridden but read_group, the public method.
+# tests/test_profitability_internals.py fails when any of these changes, and checks that
+# the grouped read still returns what Odoo's own read_group returns.
+ODOO_INTERNALS = [
+    (models.BaseModel, "_where_calc", "(self, domain, active_test=True)"),
+    (models.BaseModel, "_apply_ir_rules", "(self, query, mode='read')"),
+    (models.BaseModel, "_read_group_process_groupby", "(self, gb, query)"),
+    (models.BaseModel, "_read_group_prepare",
+     "(self, orderby, aggregated_fields, annotated_groupbys, query)"),
+    (models.BaseModel, "_read_group_prepare_data", "(self, key, value, groupby_dict)"),
+    (Query, "__init__",
+     "(self, tables=None, where_clause=None, where_clause_params=None, joins=None, "
+     "extras=None)"),
+    (Query, "get_sql", "(self)"),
+]
 
-@contextmanager
-def _without_cyclic_gc():
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
-
-@lru_cache(maxsize=8192)
-def _parse_date(value):
-    return datetime.datetime.strptime(value, DEFAULT_SERVER_DATE_FORMAT)
-
-
-@lru_cache(maxsize=8192)
 def _period(start, interval, display_format, locale):
     """(first day, first day of the next period, label) of a period, as Odoo's
     read_group formats them."""
@@ -129,8 +125,7 @@ class CrmProfitabilityReport(models.Model):
         if ratio:
             fields = list(set(fields) | {"margin", "revenue"})
         if self._read_group_fast_applies(groupby, offset, limit, orderby, lazy):
-            # what Odoo's read_group returns: the periods by their labels
-            groups = self._read_group_fast(domain, fields, groupby, lazy, date_labels=True)
+            groups = self._read_group_fast(domain, fields, groupby, lazy)
         else:
             groups = super().read_group(domain, fields, groupby, offset=offset, limit=limit,
                                         orderby=orderby, lazy=lazy)
@@ -142,23 +137,6 @@ class CrmProfitabilityReport(models.Model):
             self._read_group_invoice_count(groups, domain, groupby, lazy)
         return groups
 
-    @api.model
-    def _read_group_raw(self, domain, fields, groupby, offset=0, limit=None, orderby=False,
-                        lazy=True):
-        """Odoo's read_group, built for hundreds of thousands of groups.
-
-        The same domain, record rules, aggregates, grouping and order as Odoo builds them,
-        but grouped before the joins of the order, rows read as tuples and each group
-        assembled directly, with the names, periods and domain parts computed once per
-        distinct value. Pages (limit, offset) and explicit orders go through Odoo's own
-        implementation.
-        """
-        # pylint: disable=redefined-outer-name
-        if not self._read_group_fast_applies(groupby, offset, limit, orderby, lazy):
-            return super()._read_group_raw(domain, fields, groupby, offset=offset,
-                                           limit=limit, orderby=orderby, lazy=lazy)
-        return self._read_group_fast(domain, fields, groupby, lazy)
-
     def _read_group_fast_applies(self, groupby, offset, limit, orderby, lazy):
         groupby = [groupby] if isinstance(groupby, str) else list(groupby)
         groupby_list = groupby[:1] if lazy else groupby
@@ -166,16 +144,14 @@ class CrmProfitabilityReport(models.Model):
             self._fields[gb.split(":")[0]].type in ("many2one", "date", "selection")
             for gb in groupby_list)
 
-    def _read_group_fast(self, domain, fields, groupby, lazy, date_labels=False):
-        """_read_group_raw, or read_group with ``date_labels`` (a period is then its label
-        alone, as Odoo's read_group shows it)."""
-        # pylint: disable=redefined-outer-name
-        # hundreds of thousands of acyclic rows, dicts and lists: the cyclic garbage
-        # collector would walk them (and the whole registry) again and again as they grow
-        with _without_cyclic_gc():
-            return self._read_group_fast_rows(domain, fields, groupby, lazy, date_labels)
+    def _read_group_fast(self, domain, fields, groupby, lazy):
+        """What Odoo's read_group returns, built for hundreds of thousands of groups.
 
-    def _read_group_fast_rows(self, domain, fields, groupby, lazy, date_labels):
+        The same domain, record rules, aggregates, grouping and order as Odoo builds them,
+        but grouped before the joins of the order, rows read as tuples and each group
+        assembled directly, with the names, periods and domain parts computed once per
+        distinct value. Pages (limit, offset) and explicit orders go through Odoo's own
+        implementation."""
         # pylint: disable=redefined-outer-name
         groupby = [groupby] if isinstance(groupby, str) else list(OrderedSet(groupby))
         groupby_list = groupby[:1] if lazy else groupby
@@ -229,8 +205,7 @@ class CrmProfitabilityReport(models.Model):
             if rows else {}
         lookups = [self._read_group_values(gb, {row[i] for row in rows}, {
             row[i]: row[name_index[gb["field"]]] for row in rows
-        } if gb["field"] in name_index else None, date_labels)
-                   for i, gb in enumerate(annotated)]
+        } if gb["field"] in name_index else None) for i, gb in enumerate(annotated)]
         return self._read_group_assemble(
             rows, annotated, lookups, aggregated, count_field, base_domain,
             {"group_by": groupby[width:]} if len(groupby) > width else None)
@@ -261,13 +236,14 @@ class CrmProfitabilityReport(models.Model):
             for key, lookup, value in zip(keys, lookups, row):
                 group[key], terms = lookup[value]
                 group_domain += terms
-            group["__domain"] = group_domain + base_domain
+            group_domain += base_domain
+            group["__domain"] = group_domain
             if context:
                 group["__context"] = dict(context)
             result.append(group)
         return result
 
-    def _read_group_values(self, gb, raw_values, names=None, date_labels=False):
+    def _read_group_values(self, gb, raw_values, names=None):
         """{raw value: (value in the group, its domain terms)} for one grouping; names:
         {id: name} of a many2one when the query returned them."""
         field = gb["field"]
@@ -286,53 +262,12 @@ class CrmProfitabilityReport(models.Model):
                 start, end, label = _period(self._read_group_prepare_data(
                     gb["groupby"], value, {gb["groupby"]: gb}), gb["interval"],
                     gb["display_format"], locale)
-                result[value] = (label if date_labels else ("%s/%s" % (start, end), label),
-                                 ["&", (field, ">=", start), (field, "<", end)])
+                # read_group shows a period by its label
+                result[value] = (label, ["&", (field, ">=", start), (field, "<", end)])
             return result
         return {value: (value if value is not None else False,
                         [(field, "=", value if value is not None else False)])
                 for value in raw_values}
-
-    # Grouped by customer and month, a read_group returns tens of thousands of groups,
-    # where Odoo's formatting parses and formats (babel) every period again: the three
-    # methods below do the same work once per distinct value.
-
-    @api.model
-    def _read_group_prepare_data(self, key, value, groupby_dict):
-        gb = groupby_dict.get(key)
-        if gb and gb["type"] == "date" and isinstance(value, str):
-            return _parse_date(value)
-        return super()._read_group_prepare_data(key, value, groupby_dict)
-
-    @api.model
-    def _read_group_format_result(self, data, annotated_groupbys, groupby, domain):
-        locale = self.env.context.get("lang") or "en_US"
-        sections = []
-        for gb in annotated_groupbys:
-            value = data[gb["groupby"]]
-            if value and gb["type"] == "many2one":
-                sections.append([(gb["field"], "=", value[0])])
-            elif value and gb["type"] == "date":
-                start, end, label = _period(value, gb["interval"], gb["display_format"], locale)
-                data[gb["groupby"]] = ("%s/%s" % (start, end), label)
-                sections.append(["&", (gb["field"], ">=", start), (gb["field"], "<", end)])
-            else:
-                sections.append([(gb["field"], "=", value)])
-        sections.append(domain)
-        data["__domain"] = expression.AND(sections)
-        if len(groupby) > len(annotated_groupbys):
-            data["__context"] = {"group_by": groupby[len(annotated_groupbys):]}
-        del data["id"]
-        return data
-
-    def _read_group_resolve_many2one_fields(self, data, fields):
-        # pylint: disable=redefined-outer-name
-        for field_name in {gb["field"] for gb in fields if gb["type"] == "many2one"}:
-            names = self._group_names(field_name, {row[field_name] for row in data
-                                                   if row[field_name]})
-            for row in data:
-                value = row[field_name]
-                row[field_name] = (value, names[value]) if value else False
 
     def _group_names(self, field_name, ids):
         """Names of the grouped records in one query: grouped by customer there are

@@ -2,6 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models, tools
 
+from ..models.crm_extended_sql import posted_customer_invoices
+
 
 class CrmRetentionReport(models.Model):
     """Customer cohorts: customers by the month of their first posted invoice, and for
@@ -81,13 +83,13 @@ class CrmRetentionReport(models.Model):
                 SELECT inv.commercial_partner_id AS partner_id, inv.company_id,
                        date_trunc('month', inv.date_invoice)::date AS month
                   FROM account_invoice inv
-                 WHERE inv.type = 'out_invoice' AND inv.state IN ('open', 'paid')
+                 WHERE %s
                    AND inv.commercial_partner_id IS NOT NULL
                    AND inv.date_invoice IS NOT NULL
                  GROUP BY inv.commercial_partner_id, inv.company_id,
                           date_trunc('month', inv.date_invoice)
             )
-        """
+        """ % posted_customer_invoices(types=("out_invoice",))
 
     @api.model_cr
     def init(self):

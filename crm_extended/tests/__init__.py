@@ -57,6 +57,10 @@ from . import test_sfa_opportunity
 from . import test_sfa_lead_conversion
 from . import test_sfa_forecast
 from . import test_sfa_timeline
+from . import test_profitability_internals
+from . import test_sfa_profile_siblings
+from . import test_email_normalisation
+from . import test_request_routing_cache
 from . import test_role_boundaries
 
 # -- channel (resellers)
@@ -66,3 +70,6 @@ from . import test_channel_registration
 from . import test_channel_report
 from . import test_channel_concurrency
 from . import test_portal_channel
+
+# -- lifetime value
+from . import test_clv_model

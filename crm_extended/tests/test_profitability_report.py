@@ -1,14 +1,7 @@
-from odoo import fields, models
+from odoo import fields
 from odoo.tools import float_compare
 
 from .common import CrmExtendedCase
-
-
-def _comparable(group, label):
-    """A group without its domain, floats rounded, periods by their label if asked."""
-    return {key: value[1] if label and key.startswith("date") and value
-            else round(value, 6) if isinstance(value, float) else value
-            for key, value in group.items() if key != "__domain"}
 
 
 class TestProfitabilityReport(CrmExtendedCase):
@@ -156,43 +149,6 @@ class TestProfitabilityReport(CrmExtendedCase):
         self.assertAlmostEqual(ours["revenue"], 200.0)
         self.user_manager.company_id = other
         self.assertAlmostEqual(self._totals(user=self.user_manager)[0]["revenue"], 999.0)
-
-    def test_fast_read_group_returns_what_odoo_returns(self):
-        self.create_invoice(self.customer, [(self.product, 2, 200.0), (self.service, 1, 80.0)])
-        self.create_invoice(self.contact, [(self.service, 3, 80.0)], inv_type="out_refund")
-        self.create_invoice(self.other_customer, [(self.product, 1, 190.0)])
-        self.customer.customer_group_id = self.env["crm.customer.group"].create(
-            {"name": "Key Accounts"})
-        # as the web client asks: in a language, so that translated names are joined
-        self.report = self.report.with_context(lang="en_US")
-        odoo_read_group = models.BaseModel._read_group_raw.__get__(self.report)
-        measures = ["revenue", "margin", "quantity"]
-        for groupby, lazy, domain in (
-                (["partner_id", "date:month"], False, []),
-                (["date:year", "product_id"], False, [("revenue", ">", 0)]),
-                (["customer_group_id", "type"], True, []),
-                (["type"], False, [("partner_id", "=", self.customer.id)])):
-            fields_ = measures + [gb.split(":")[0] for gb in groupby]
-            domain = self.ours + domain
-            ours = self.report._read_group_raw(domain, fields_, groupby, lazy=lazy)
-            theirs = odoo_read_group(domain, fields_, groupby, lazy=lazy)
-            for group in theirs:
-                group.pop("id", None)
-            # read_group shows a period by its label alone
-            labelled = self.report.read_group(domain, fields_, groupby, lazy=lazy)
-            self.assertEqual([_comparable(group, True) for group in theirs],
-                             [_comparable(group, False) for group in labelled])
-            self.assertEqual(len(ours), len(theirs))
-            for mine, expected in zip(ours, theirs):
-                self.assertEqual(set(mine), set(expected))
-                for key, value in expected.items():
-                    if isinstance(value, float):
-                        self.assertAlmostEqual(mine[key], value, places=6)
-                    elif key == "__domain":
-                        self.assertEqual(
-                            self.report.search(mine[key]), self.report.search(value))
-                    else:
-                        self.assertEqual(mine[key], value, key)
 
     def test_partner_smart_button_opens_the_customer(self):
         self.create_invoice(self.customer, [(self.product, 1, 200.0)])
