@@ -1,5 +1,6 @@
 from odoo import _, api, fields, models
 
+from .account_invoice_line import INVOICE_FIGURES_GROUPS
 from .sale_order import UTM_FIELDS
 
 _DRAFT_EDITABLE = {"draft": [("readonly", False)]}
@@ -45,11 +46,11 @@ class AccountInvoice(models.Model):
 
     # -- attribution
     campaign_id = fields.Many2one(track_visibility="onchange", readonly=True,
-                                  states=_DRAFT_EDITABLE)
+                                  states=_DRAFT_EDITABLE, groups="base.group_user")
     medium_id = fields.Many2one(track_visibility="onchange", readonly=True,
-                                states=_DRAFT_EDITABLE)
+                                states=_DRAFT_EDITABLE, groups="base.group_user")
     source_id = fields.Many2one(track_visibility="onchange", readonly=True,
-                                states=_DRAFT_EDITABLE)
+                                states=_DRAFT_EDITABLE, groups="base.group_user")
 
     @api.model
     def create(self, vals):
@@ -89,10 +90,12 @@ class AccountInvoice(models.Model):
     margin = fields.Monetary(
         compute="_compute_margin", store=True, currency_field="company_currency_id",
         help="Untaxed amount minus cost of the lines, in company currency (negative on "
-             "credit notes).")
+             "credit notes).",
+        groups=INVOICE_FIGURES_GROUPS)
     margin_percent = fields.Float(
         string="Margin (%)", compute="_compute_margin", store=True, group_operator=False,
-        help="Margin over untaxed amount, both in company currency.")
+        help="Margin over untaxed amount, both in company currency.",
+        groups=INVOICE_FIGURES_GROUPS)
 
     @api.depends("invoice_line_ids.margin", "invoice_line_ids.price_subtotal_signed")
     def _compute_margin(self):

@@ -56,11 +56,11 @@ class SaleOrder(models.Model):
 
     # -- attribution
     campaign_id = fields.Many2one(track_visibility="onchange", readonly=True,
-                                  states=_DRAFT_EDITABLE)
+                                  states=_DRAFT_EDITABLE, groups="base.group_user")
     medium_id = fields.Many2one(track_visibility="onchange", readonly=True,
-                                states=_DRAFT_EDITABLE)
+                                states=_DRAFT_EDITABLE, groups="base.group_user")
     source_id = fields.Many2one(track_visibility="onchange", readonly=True,
-                                states=_DRAFT_EDITABLE)
+                                states=_DRAFT_EDITABLE, groups="base.group_user")
 
     @api.model
     def _attribution_enabled(self):
