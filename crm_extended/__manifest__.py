@@ -4,7 +4,7 @@
     "name": "CRM Extended",
     "summary": "Service requests, campaign attribution, customer profitability, "
                "segments and a self-service portal in Odoo's own screens",
-    "version": "11.0.1.1.0",
+    "version": "11.0.1.2.0",
     "category": "Sales",
     "website": "https://github.com/crm-extended/crm_extended",
     "author": "crm_extended authors",
@@ -21,6 +21,9 @@
         "resource",
         "l10n_generic_coa",
     ],
+    # it computes the invoices' margin (same fields, its own figures) and would share the
+    # columns of ours: one or the other
+    "excludes": ["account_invoice_margin"],
     "data": [
         "security/crm_extended_security.xml",
         "security/ir.model.access.csv",
@@ -56,6 +59,7 @@
         "report/crm_profitability_templates.xml",
         "views/crm_profitability_print_views.xml",
         "views/res_partner_views.xml",
+        "views/crm_partner_ranking_views.xml",
 
         # -- segments
         "security/crm_segment_security.xml",

@@ -1,5 +1,8 @@
 # One block per capability (kept apart so that branches merge cleanly).
 
+# -- field audience: the reserved fields on every path of the ORM
+from . import base_field_audience
+
 # -- requests
 from . import crm_request_stage
 from . import crm_request_category
@@ -17,6 +20,8 @@ from . import mail_mail_statistics
 # -- profitability
 from . import crm_customer_group
 from . import account_invoice_line
+from . import crm_partner_ranking
+from . import res_partner_company_figures
 
 # -- segments
 from . import crm_interest_area
@@ -35,3 +40,6 @@ from . import mail_mass_mailing_contact
 from . import res_config_settings
 from . import crm_sales_forecast
 from . import crm_sales_forecast_line
+
+# -- field audience of the partner (after every module file defining partner fields)
+from . import res_partner_audience

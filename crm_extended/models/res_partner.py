@@ -1,12 +1,11 @@
 from datetime import timedelta
 
-from dateutil.relativedelta import relativedelta
-
 from odoo import _, api, fields, models, tools
 from odoo.exceptions import AccessError, ValidationError
-from odoo.osv import expression
 
-from .crm_partner_rfm import RFM_COLUMNS, RFM_SEGMENTS
+from .crm_partner_ranking import ABC_CLASSES  # noqa: F401 (crm_segment imports it here)
+from .crm_partner_rfm import RFM_SEGMENTS
+from .res_partner_company_figures import company_figure_field
 
 PROFILE_DEPENDS = (
     "customer_kind", "is_company", "name", "phone", "mobile", "email", "payment_preference",
@@ -29,16 +28,17 @@ READY_TO_TRADE_FIELDS = {
 }
 
 
-ABC_CLASSES = [("A", "A"), ("B", "B"), ("C", "C")]
-
-
 def _rfm_field(field_class, column, string, **kwargs):
-    """The partner's read-only field rfm_<column>: the column of its crm.partner.rfm row,
-    searchable there (internal users only: the scores are no business of portal users)."""
-    return field_class(string=string, compute="_compute_rfm", readonly=True, copy=False,
-                       groups="base.group_user",
-                       search=lambda partners, operator, value: partners._search_rfm(
-                           column, operator, value), **kwargs)
+    """The partner's field rfm_<column>: the column of its crm.partner.rfm row (internal
+    users only: the scores are no business of portal users)."""
+    return company_figure_field(field_class, "crm.partner.rfm", column, string,
+                                "base.group_user", **kwargs)
+
+
+def _ranking_field(field_class, column, string, **kwargs):
+    """A field of the partner's crm.partner.ranking row, for the people who sell."""
+    return company_figure_field(field_class, "crm.partner.ranking", column, string,
+                                "crm_extended.group_crm_extended_user", **kwargs)
 
 
 def _has_address(partner):
@@ -286,21 +286,22 @@ class ResPartner(models.Model):
     customer_group_id = fields.Many2one(
         "crm.customer.group", index=True, ondelete="restrict",
         help="Reporting group of the customer; contacts follow their company.")
-    # Rolling figures of the commercial entity, stored (searchable, sortable) and kept
-    # current by the ranking scheduled action: one SQL statement for all customers.
-    revenue_12m = fields.Monetary(
-        string="Revenue (12 months)", readonly=True, copy=False,
+    # Rolling figures of the commercial entity in the user's company, kept per company in
+    # crm.partner.ranking by the ranking scheduled action (searchable; sorted and grouped
+    # in the ranking's own list).
+    revenue_12m = _ranking_field(
+        fields.Monetary, "revenue", "Revenue (12 months)",
         help="Untaxed invoiced revenue minus credit notes over the last 12 months, company "
              "currency.")
-    margin_12m = fields.Monetary(string="Margin (12 months)", readonly=True, copy=False)
-    revenue_share = fields.Float(
-        string="Revenue Share (%)", readonly=True, copy=False, digits=(16, 2),
+    margin_12m = _ranking_field(fields.Monetary, "margin", "Margin (12 months)")
+    revenue_share = _ranking_field(
+        fields.Float, "share", "Revenue Share (%)", digits=(16, 2),
         help="Share of the company's revenue over the last 12 months.")
-    revenue_rank = fields.Integer(
-        readonly=True, copy=False, group_operator=False,
+    revenue_rank = _ranking_field(
+        fields.Integer, "rank", "Revenue Rank",
         help="Rank by revenue over the last 12 months; equal revenues share a rank.")
-    abc_class = fields.Selection(
-        ABC_CLASSES, string="ABC Class", readonly=True, copy=False, index=True,
+    abc_class = _ranking_field(
+        fields.Selection, "abc_class", "ABC Class", selection=ABC_CLASSES,
         help="A: the customers making the first 80% of the revenue of the last 12 months, "
              "B: the next 15%, C: the rest.")
     # Lifetime figures, computed for the displayed partners with one query.
@@ -315,7 +316,7 @@ class ResPartner(models.Model):
         return super()._commercial_fields() + ["customer_group_id"]
 
     def _compute_profitability_kpis(self):
-        company = self.env.user.company_id
+        company = self.env["res.company"].browse(self._figures_company_id())
         commercial = self.mapped("commercial_partner_id")
         figures = {}
         if commercial.ids:
@@ -341,18 +342,9 @@ class ResPartner(models.Model):
     @api.model
     def _cron_customer_ranking(self):
         """Revenue and margin of the last 12 months, share, rank and ABC class of every
-        customer, per company, in one statement (window functions).
-
-        A partner shared between companies is ranked in the company of the user running
-        the action; a partner of a company in that company.
-        """
-        today = fields.Date.from_string(fields.Date.context_today(self))
-        self.env.cr.execute(_RANKING_QUERY, {
-            "date_from": fields.Date.to_string(today - relativedelta(years=1)),
-            "company_id": self.env.user.company_id.id,
-        })
-        self.invalidate_cache(["revenue_12m", "margin_12m", "revenue_share",
-                               "revenue_rank", "abc_class"])
+        customer in every company that invoiced it (crm.partner.ranking), whoever runs
+        it."""
+        self.env["crm.partner.ranking"]._compute_ranking()
         return True
 
     # -- sales force automation
@@ -543,37 +535,6 @@ class ResPartner(models.Model):
                              help="Posted invoices minus credit notes, untaxed, in company "
                                   "currency, as of the last RFM computation.")
 
-    def _compute_rfm(self):
-        """The scores of the displayed partners in one query; with the user's record
-        rules, so that a partner shows only the scores taken in the user's companies."""
-        ids = [partner_id for partner_id in self.ids if isinstance(partner_id, int)]
-        rows = self.env["crm.partner.rfm"].search([("partner_id", "in", ids)])
-        by_partner = {row.partner_id.id: row for row in rows}
-        no_row = self.env["crm.partner.rfm"]
-        for partner in self:
-            row = by_partner.get(partner.id, no_row)
-            for column in RFM_COLUMNS:
-                partner["rfm_" + column] = row[column]
-
-    @api.model
-    def _search_rfm(self, column, operator, value):
-        """Partners whose crm.partner.rfm row (within the user's record rules) satisfies
-        ``column operator value``, as a subquery. A partner without scores reads as
-        False, so it matches "= False", "!= 'lost'" and the like: those become "not
-        among the rows satisfying the opposite"."""
-        rfm = self.env["crm.partner.rfm"]
-        rfm.check_access_rights("read")
-        values = value if isinstance(value, (list, tuple)) else [value]
-        unscored_match = (any(item is False or item is None for item in values)
-                          != (operator in expression.NEGATIVE_TERM_OPERATORS))
-        domain = [(column, operator, value)]
-        query = rfm._where_calc(["!"] + domain if unscored_match else domain)
-        rfm._apply_ir_rules(query, "read")
-        from_clause, where_clause, params = query.get_sql()
-        subquery = 'SELECT "crm_partner_rfm".partner_id FROM %s WHERE %s' % (
-            from_clause, where_clause or "TRUE")
-        return [("id", "not inselect" if unscored_match else "inselect", (subquery, params))]
-
     @api.model
     def _cron_compute_rfm(self):
         self._compute_rfm_scores()
@@ -624,50 +585,4 @@ _LIFETIME_KPI_QUERY = """
     SELECT COALESCE(i.partner_id, o.partner_id), COALESCE(i.revenue, 0),
            COALESCE(i.margin, 0), i.last_date, COALESCE(o.orders, 0), COALESCE(o.total, 0)
       FROM invoiced i FULL OUTER JOIN ordered o ON o.partner_id = i.partner_id
-"""
-
-# Revenue is summed over invoice lines, as posted to the income accounts line by line
-# (an invoice's converted total may differ by a cent). Ranked customers: those with
-# invoices in the window, in their own company (shared partners in the company running
-# the action). ABC: a customer is in A when the customers
-# ranked strictly before it make less than 80% of the revenue, B below 95%, C beyond;
-# customers with equal revenue share rank and class.
-_RANKING_QUERY = """
-    WITH sales AS (
-        SELECT inv.commercial_partner_id AS partner_id, inv.company_id,
-               SUM(line.price_subtotal_signed) AS revenue, SUM(line.margin) AS margin
-          FROM account_invoice inv
-          JOIN account_invoice_line line ON line.invoice_id = inv.id
-         WHERE inv.date_invoice > %(date_from)s AND """ + _POSTED_CUSTOMER_INVOICE + """
-      GROUP BY inv.commercial_partner_id, inv.company_id
-    ), owned AS (
-        SELECT s.* FROM sales s JOIN res_partner p ON p.id = s.partner_id
-         WHERE s.company_id = COALESCE(p.company_id, %(company_id)s)
-    ), ranked AS (
-        SELECT partner_id, revenue, margin,
-               RANK() OVER (PARTITION BY company_id ORDER BY revenue DESC) AS rank,
-               SUM(revenue) OVER (PARTITION BY company_id) AS total,
-               SUM(revenue) OVER (PARTITION BY company_id ORDER BY revenue DESC)
-                 - SUM(revenue) OVER (PARTITION BY company_id, revenue) AS before
-          FROM owned
-    ), target AS (
-        SELECT p.id, COALESCE(r.revenue, 0) AS revenue, COALESCE(r.margin, 0) AS margin,
-               CASE WHEN r.total > 0 THEN ROUND(100 * r.revenue / r.total, 2) ELSE 0 END
-                 AS share,
-               r.rank,
-               CASE WHEN r.partner_id IS NULL THEN NULL
-                    WHEN r.total > 0 AND r.before < 0.80 * r.total THEN 'A'
-                    WHEN r.total > 0 AND r.before < 0.95 * r.total THEN 'B'
-                    ELSE 'C' END AS abc
-          FROM res_partner p LEFT JOIN ranked r ON r.partner_id = p.id
-         WHERE r.partner_id IS NOT NULL OR p.revenue_rank IS NOT NULL
-            OR p.abc_class IS NOT NULL OR p.revenue_12m <> 0
-    )
-    UPDATE res_partner p
-       SET revenue_12m = t.revenue, margin_12m = t.margin, revenue_share = t.share,
-           revenue_rank = t.rank, abc_class = t.abc
-      FROM target t
-     WHERE p.id = t.id
-       AND (p.revenue_12m, p.margin_12m, p.revenue_share, p.revenue_rank, p.abc_class)
-           IS DISTINCT FROM (t.revenue, t.margin, t.share, t.rank, t.abc)
 """
