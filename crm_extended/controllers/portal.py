@@ -12,7 +12,7 @@ from odoo.addons.portal.controllers.portal import (
     CustomerPortal, get_records_pager, pager as portal_pager,
 )
 
-from ..models.res_partner import PORTAL_ADDRESS_FIELDS, PORTAL_ADDRESS_TYPES
+from ..models.res_partner_portal import PORTAL_ADDRESS_FIELDS, PORTAL_ADDRESS_TYPES
 
 
 # Limits of what a portal user may attach to a request or a reply.

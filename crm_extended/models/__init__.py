@@ -10,15 +10,18 @@ from . import crm_request_team
 from . import crm_request_type
 from . import crm_request_routing_rule
 from . import crm_request
+from . import sale_order_requests
+from . import account_invoice_requests
 
 # -- attribution
-from . import sale_order
-from . import account_invoice
+from . import sale_order_attribution
+from . import account_invoice_attribution
 from . import utm_campaign
 from . import mail_mail_statistics
 
 # -- profitability
 from . import crm_customer_group
+from . import account_invoice_profitability
 from . import account_invoice_line
 from . import crm_partner_ranking
 from . import res_partner_company_figures
@@ -30,16 +33,21 @@ from . import crm_segment
 from . import crm_partner_rfm
 from . import mail_mass_mailing
 
-# -- portal (res_partner is imported below)
+# -- portal (res_partner_* are imported below)
 
 # -- sales force automation
-from . import res_partner
-from . import crm_lead
+from . import res_partner_requests
+from . import res_partner_portal
+from . import res_partner_statement
+from . import res_partner_profitability
+from . import res_partner_rfm
+from . import res_partner_sfa
+from . import res_partner_timeline
+from . import crm_lead_sfa
+from . import crm_lead_contact_lists
+from . import crm_lead_conversion
 from . import mail_activity
 from . import mail_mass_mailing_contact
 from . import res_config_settings
 from . import crm_sales_forecast
 from . import crm_sales_forecast_line
-
-# -- field audience of the partner (after every module file defining partner fields)
-from . import res_partner_audience

@@ -6,6 +6,8 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 
+from .account_invoice_profitability import CUSTOMER_TYPES, POSTED_STATES
+
 ABC_CLASSES = [("A", "A"), ("B", "B"), ("C", "C")]
 
 # Revenue is summed over invoice lines, as posted to the income accounts line by line
@@ -20,7 +22,7 @@ RANKING_SQL = """
           FROM account_invoice inv
           JOIN account_invoice_line line ON line.invoice_id = inv.id
          WHERE inv.date_invoice > %(date_from)s
-           AND inv.type IN ('out_invoice', 'out_refund') AND inv.state IN ('open', 'paid')
+           AND inv.type IN %(types)s AND inv.state IN %(states)s
            AND inv.commercial_partner_id IS NOT NULL
       GROUP BY inv.commercial_partner_id, inv.company_id
     ), ranked AS (
@@ -106,7 +108,8 @@ class CrmPartnerRanking(models.Model):
             )
             SELECT (SELECT count(*) FROM upserted) + (SELECT count(*) FROM dropped)
         """ % RANKING_SQL, {
-            "date_from": fields.Date.to_string(today - relativedelta(years=1))})
+            "date_from": fields.Date.to_string(today - relativedelta(years=1)),
+            "types": CUSTOMER_TYPES, "states": POSTED_STATES})
         written = self.env.cr.fetchone()[0]
         self.invalidate_cache()
         self.env["res.partner"].invalidate_cache()

@@ -11,7 +11,7 @@ from odoo.osv import expression
 from odoo.tools.safe_eval import safe_eval
 
 from .crm_partner_rfm import RFM_SEGMENTS
-from .res_partner import ABC_CLASSES
+from .crm_partner_ranking import ABC_CLASSES
 
 # Odoo's own heuristic for the bare address of an email field (mass_mailing's blacklist).
 EMAIL_SQL = "lower(substring({}, '([^ ,;<@]+@[^> ,;]+)'))"

@@ -1,7 +1,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
-from .crm_lead import LEAD_SOURCE_REQUIRED_PARAM
+from .crm_lead_conversion import LEAD_SOURCE_REQUIRED_PARAM
 
 MAILING_ATTRIBUTION = "crm_extended.mailing_attribution"
 MAILING_ATTRIBUTION_DAYS = "crm_extended.mailing_attribution_days"

@@ -1,6 +1,6 @@
 from odoo import api, fields, models, tools
 
-from ..models.account_invoice import CUSTOMER_TYPES, POSTED_STATES
+from ..models.account_invoice_profitability import CUSTOMER_TYPES, POSTED_STATES
 
 # The figures of one posted customer invoice line, as the report shows them: company
 # currency, credit notes negative, discount against the list price when it was invoiced.

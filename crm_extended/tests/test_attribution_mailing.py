@@ -2,7 +2,7 @@ from datetime import datetime, timedelta
 
 from odoo import fields
 
-from ..models.sale_order import LAST_TOUCH_QUERY
+from ..models.sale_order_attribution import LAST_TOUCH_QUERY
 from .attribution_common import AttributionCase
 
 

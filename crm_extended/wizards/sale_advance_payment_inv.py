@@ -1,6 +1,6 @@
 from odoo import api, models
 
-from ..models.sale_order import UTM_FIELDS
+from ..models.sale_order_attribution import UTM_FIELDS
 
 
 class SaleAdvancePaymentInv(models.TransientModel):

@@ -1,7 +1,8 @@
 odoo.define('crm_extended.PivotController', function (require) {
 "use strict";
 
-// Pivot tables download as .xlsx through /web/pivot/export_xlsx (controllers/pivot.py)
+// Pivot tables download as .xlsx through /web/pivot/export_xlsx (controllers/pivot.py; a
+// form POST with the CSRF token, which get_file sends)
 // instead of Odoo 11's .xls, whose 256 columns and 65,536 rows a profitability pivot
 // over customers and months outgrows.
 var core = require('web.core');

@@ -1,3 +1,5 @@
+"""sale.order: campaign attribution (from the opportunity or the last mailing, carried to
+invoices)."""
 from datetime import datetime, timedelta
 
 from odoo import api, fields, models
@@ -33,28 +35,6 @@ LAST_TOUCH_QUERY = """
 class SaleOrder(models.Model):
     _inherit = "sale.order"
 
-    # -- requests
-    request_ids = fields.One2many("crm.request", "sale_order_id", string="Requests",
-                                  groups="crm_extended.group_crm_extended_user")
-    request_count = fields.Integer(compute="_compute_request_count", string="Requests",
-                                   groups="crm_extended.group_crm_extended_user")
-
-    def _compute_request_count(self):
-        data = self.env["crm.request"].read_group(
-            [("sale_order_id", "in", self.ids)], ["sale_order_id"], ["sale_order_id"])
-        counts = {row["sale_order_id"][0]: row["sale_order_id_count"] for row in data}
-        for order in self:
-            order.request_count = counts.get(order.id, 0)
-
-    @api.multi
-    def action_view_requests(self):
-        self.ensure_one()
-        return self.env["crm.request"]._action_for_documents(
-            [("sale_order_id", "=", self.id)],
-            {"default_sale_order_id": self.id, "default_partner_id": self.partner_id.id,
-             "default_campaign_id": self.campaign_id.id})
-
-    # -- attribution
     campaign_id = fields.Many2one(track_visibility="onchange", readonly=True,
                                   states=_DRAFT_EDITABLE, groups="base.group_user")
     medium_id = fields.Many2one(track_visibility="onchange", readonly=True,
