@@ -43,7 +43,7 @@ class UtmCampaign(models.Model):
                                  help="Results are measured in this company's documents "
                                       "and currency.", groups="base.group_user")
     currency_id = fields.Many2one("res.currency", related="company_id.currency_id",
-                                  readonly=True, groups="base.group_user")
+                                  readonly=True)
     budget = fields.Monetary(help="What the campaign was planned to cost.",
                              groups="base.group_user")
     cost = fields.Monetary("Actual Cost", help="What the campaign actually cost.",

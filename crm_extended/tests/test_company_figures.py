@@ -45,6 +45,17 @@ class TestCompanyFigures(CrmExtendedCase):
             "code": "XB4000", "name": "Income B",
             "user_type_id": cls.env.ref("account.data_account_type_revenue").id,
             "company_id": cls.company_b.id})
+        cls.payable_b = accounts.create({
+            "code": "XB2100", "name": "Payable B", "reconcile": True,
+            "user_type_id": cls.env.ref("account.data_account_type_payable").id,
+            "company_id": cls.company_b.id})
+        # the partners' accounts in B, as a chart of accounts would set them
+        for name, account in [("property_account_receivable_id", cls.receivable_b),
+                              ("property_account_payable_id", cls.payable_b)]:
+            cls.env["ir.property"].create({
+                "name": name, "company_id": cls.company_b.id, "type": "many2one",
+                "fields_id": cls.env.ref("account.field_res_partner_%s" % name).id,
+                "value_reference": "account.account,%d" % account.id})
         cls.journal_b = cls.env["account.journal"].create({
             "name": "Sales B", "code": "XSB", "type": "sale", "company_id": cls.company_b.id,
             "default_debit_account_id": cls.income_b.id,
@@ -65,7 +76,7 @@ class TestCompanyFigures(CrmExtendedCase):
 
     def figures(self, user, partner):
         partner = partner.sudo(user)
-        return (partner.revenue_12m, partner.revenue_rank, partner.revenue_share,
+        return (partner.revenue_12m, partner.revenue_rank, round(partner.revenue_share, 2),
                 partner.abc_class)
 
     def test_each_company_sees_its_own_ranking(self):

@@ -9,6 +9,8 @@ from .common import PortalCase, PortalHttpCase
 # (model, field): why a customer (portal or public user) may see it. Reviewed: a field is
 # added here only when its value is the customer's own business or public by nature.
 ALLOWLIST = {
+    ("utm.campaign", "currency_id"): "the currency the campaign's figures (all reserved) "
+                                     "are in: no figure itself",
     # the customer's requests: what it filed and what we answer, as /my/requests shows them
     ("crm.request", "name"): "the summary the customer wrote",
     ("crm.request", "number"): "the case number it quotes in its mails",
