@@ -7,13 +7,13 @@ from odoo.exceptions import UserError
 from odoo.modules.registry import Registry
 
 
-# The columns the profitability hooks create before the ORM and fill in bulk:
-# (table, column, SQL type, model).
+# The columns the profitability hooks create before the ORM (_profitability_pre_init) and
+# fill in bulk: (table, column, model).
 PROFITABILITY_COLUMNS = [
-    ("account_invoice_line", "cost_price", "numeric", "account.invoice.line"),
-    ("account_invoice_line", "margin", "numeric", "account.invoice.line"),
-    ("account_invoice", "margin", "numeric", "account.invoice"),
-    ("account_invoice", "margin_percent", "double precision", "account.invoice"),
+    ("account_invoice_line", "cost_price", "account.invoice.line"),
+    ("account_invoice_line", "margin", "account.invoice.line"),
+    ("account_invoice", "margin", "account.invoice"),
+    ("account_invoice", "margin_percent", "account.invoice"),
 ]
 
 
@@ -22,7 +22,7 @@ def _foreign_profitability_columns(cr):
     module owns (as OCA's account_invoice_margin owns the invoices' margin), or that no
     module owns: data that is not ours to overwrite."""
     foreign = {}
-    for table, column, _type, model in PROFITABILITY_COLUMNS:
+    for table, column, model in PROFITABILITY_COLUMNS:
         cr.execute("SELECT 1 FROM information_schema.columns "
                    "WHERE table_name = %s AND column_name = %s", (table, column))
         if not cr.fetchone():
@@ -53,9 +53,12 @@ def _profitability_pre_init(cr):
             "invoices, and these columns already hold another module's figures: %s.") % (
                 ", ".join("%s.%s (%s)" % (table, column, ", ".join(owners) or _("no module"))
                           for (table, column), owners in sorted(foreign.items()))))
-    for table, column, sql_type, _model in PROFITABILITY_COLUMNS:
-        cr.execute('ALTER TABLE "%s" ADD COLUMN IF NOT EXISTS "%s" %s'
-                   % (table, column, sql_type))
+    cr.execute("""
+        ALTER TABLE account_invoice_line ADD COLUMN IF NOT EXISTS cost_price numeric,
+                                         ADD COLUMN IF NOT EXISTS margin numeric;
+        ALTER TABLE account_invoice ADD COLUMN IF NOT EXISTS margin numeric,
+                                    ADD COLUMN IF NOT EXISTS margin_percent double precision;
+    """)
 
 
 def _profitability_post_init(cr):
