@@ -1,6 +1,6 @@
 import os
 
-from werkzeug.exceptions import NotFound
+from werkzeug.exceptions import Forbidden, NotFound
 
 from odoo import _, fields, http
 from odoo.exceptions import AccessError, MissingError, ValidationError
@@ -8,20 +8,15 @@ from odoo.http import request
 from odoo.osv import expression
 from odoo.tools import consteq, plaintext2html
 
+from odoo.addons.portal.controllers.mail import PortalChatter
 from odoo.addons.portal.controllers.portal import (
     CustomerPortal, get_records_pager, pager as portal_pager,
 )
 
+from ..models.crm_request_portal import PORTAL_UPLOAD_MAX_SIZE
 from ..models.res_partner_portal import PORTAL_ADDRESS_FIELDS, PORTAL_ADDRESS_TYPES
 
 
-# Limits of what a portal user may attach to a request or a reply.
-ATTACHMENT_MAX_SIZE = 10 * 1024 * 1024
-ATTACHMENT_MAX_COUNT = 5
-ATTACHMENT_FORBIDDEN_EXTENSIONS = {
-    ".exe", ".com", ".bat", ".cmd", ".msi", ".scr", ".js", ".vbs", ".jar", ".ps1", ".sh",
-    ".html", ".htm", ".svg", ".php", ".dll",
-}
 SUBJECT_MAX_LENGTH = 255
 DESCRIPTION_MAX_LENGTH = 20000
 
@@ -285,8 +280,7 @@ class CrmExtendedPortal(CustomerPortal):
             # links only to documents the visitor may open themselves
             "order_link": self._readable_by_user(order),
             "invoice_link": self._readable_by_user(invoice),
-            "attachments": request.env["ir.attachment"].sudo().search([
-                ("res_model", "=", "crm.request"), ("res_id", "=", request_sudo.id)]),
+            "attachments": request_sudo._portal_attachments(),
             "user_partner": user_partner,
         }
         history = request.session.get("my_requests_history", [])
@@ -317,7 +311,8 @@ class CrmExtendedPortal(CustomerPortal):
         if access_token:
             url += "?access_token=%s" % access_token
         try:
-            attachments = self._portal_attachments()
+            attachments = self._portal_uploads()
+            request_sudo._check_portal_files(attachments)
             if not message.strip() and not attachments:
                 raise ValidationError(_("Write a message or attach a file."))
             if len(message) > DESCRIPTION_MAX_LENGTH:
@@ -329,33 +324,21 @@ class CrmExtendedPortal(CustomerPortal):
             return request.render("crm_extended.portal_my_request", values)
         # posted as superuser (portal users cannot create attachments on documents they
         # only read) in the name of the portal user, as Odoo's token posts do
-        request_sudo.with_context(mail_create_nosubscribe=True).message_post(
-            body=plaintext2html(message), attachments=attachments,
-            author_id=request.env.user.partner_id.id,
-            message_type="comment", subtype="mt_comment")
+        request_sudo._portal_post(plaintext2html(message), attachments,
+                                  request.env.user.partner_id)
         return request.redirect(url + "#discussion")
 
     def _portal_request_types(self):
         """Types the portal user may file (their record rule keeps portal-visible ones)."""
         return request.env["crm.request.type"].search([("portal_visible", "=", True)])
 
-    def _portal_attachments(self):
-        """The uploaded files as (name, content) pairs, or a ValidationError."""
-        files = [upload for upload in request.httprequest.files.getlist("attachments")
-                 if upload.filename]
-        if len(files) > ATTACHMENT_MAX_COUNT:
-            raise ValidationError(_("Attach at most %d files.") % ATTACHMENT_MAX_COUNT)
-        attachments = []
-        for upload in files:
-            name = os.path.basename(upload.filename)
-            if os.path.splitext(name)[1].lower() in ATTACHMENT_FORBIDDEN_EXTENSIONS:
-                raise ValidationError(_("Files of this type cannot be attached: %s") % name)
-            content = upload.read(ATTACHMENT_MAX_SIZE + 1)
-            if len(content) > ATTACHMENT_MAX_SIZE:
-                raise ValidationError(_("%(name)s is larger than %(size)d MB.") % {
-                    "name": name, "size": ATTACHMENT_MAX_SIZE // (1024 * 1024)})
-            attachments.append((name, content))
-        return attachments
+    @staticmethod
+    def _portal_uploads():
+        """The uploaded files as (name, content) pairs, each read up to just past the size
+        a file may have (the model refuses it then)."""
+        return [(os.path.basename(upload.filename), upload.read(PORTAL_UPLOAD_MAX_SIZE + 1))
+                for upload in request.httprequest.files.getlist("attachments")
+                if upload.filename]
 
     @http.route(["/my/requests/new"], type="http", auth="user", website=True,
                 methods=["GET", "POST"])
@@ -364,7 +347,8 @@ class CrmExtendedPortal(CustomerPortal):
         error, error_message = {}, []
         if request.httprequest.method == "POST":
             try:
-                attachments = self._portal_attachments()
+                attachments = self._portal_uploads()
+                request.env["crm.request"]._check_portal_files(attachments)
             except ValidationError as exc:
                 attachments = []
                 error["attachments"] = "error"
@@ -375,11 +359,8 @@ class CrmExtendedPortal(CustomerPortal):
             if not error:
                 new_request = request.env["crm.request"].sudo().create(request_values)
                 if attachments:
-                    new_request.with_context(mail_create_nosubscribe=True).message_post(
-                        body=_("Attachments sent with the request"),
-                        attachments=attachments,
-                        author_id=request.env.user.partner_id.id,
-                        message_type="comment", subtype="mt_comment")
+                    new_request._portal_post(_("Attachments sent with the request"),
+                                             attachments, request.env.user.partner_id)
                 return request.redirect("/my/requests/%d?created=1" % new_request.id)
         partner = request.env.user.partner_id
         values.update({
@@ -479,3 +460,27 @@ class CrmExtendedPortal(CustomerPortal):
             raise NotFound()
         getattr(area, action)(request.env.user.partner_id, origin="portal")
         return request.redirect("/my/interests?message=%s" % action)
+
+
+class CrmExtendedPortalChatter(PortalChatter):
+    """Odoo's chatter routes let a request's access token stand in for access; a request
+    that became internal is no longer shown to customers, whatever token they kept (a
+    change of customer or confidentiality also gives the request a new token)."""
+
+    @staticmethod
+    def _check_request_audience(res_model, res_id):
+        if res_model == "crm.request" and not request.env.user.has_group("base.group_user"):
+            record = request.env["crm.request"].sudo().browse(int(res_id)).exists()
+            if record.confidentiality == "internal":
+                raise Forbidden()
+
+    @http.route()
+    def portal_chatter_post(self, res_model, res_id, message, **kw):
+        self._check_request_audience(res_model, res_id)
+        return super().portal_chatter_post(res_model, res_id, message, **kw)
+
+    @http.route()
+    def portal_message_fetch(self, res_model, res_id, domain=False, limit=10, offset=0, **kw):
+        self._check_request_audience(res_model, res_id)
+        return super().portal_message_fetch(res_model, res_id, domain=domain, limit=limit,
+                                            offset=offset, **kw)

@@ -3,6 +3,9 @@
 # -- field audience: the reserved fields on every path of the ORM
 from . import base_field_audience
 
+# -- record rules of the documents behind reports (used by report/)
+from . import crm_document_rules_mixin
+
 # -- requests
 from . import crm_request_stage
 from . import crm_request_category
@@ -10,6 +13,7 @@ from . import crm_request_team
 from . import crm_request_type
 from . import crm_request_routing_rule
 from . import crm_request
+from . import crm_request_portal
 from . import sale_order_requests
 from . import account_invoice_requests
 

@@ -1,6 +1,7 @@
 from datetime import datetime, time, timedelta
 
 from odoo import _, api, fields, models
+from odoo.exceptions import AccessError
 
 CONFIDENTIALITY = [
     ("public", "Public (customer)"),
@@ -79,31 +80,95 @@ class CrmRequestType(models.Model):
         for request_type in self:
             request_type.prefix = request_type.sequence_id.prefix
 
+    @api.model
+    def create(self, vals):
+        self._check_sequence_choice(vals)
+        return super().create(vals)
+
+    @api.multi
+    def write(self, vals):
+        self._check_sequence_choice(vals)
+        return super().write(vals)
+
+    @api.model
+    def _check_sequence_choice(self, vals):
+        """Types draw their numbers as superuser: pointing one at another numbering (the
+        customer invoices') would let its users consume or rename it. Only administrators
+        (Settings) choose; everyone else sets a prefix, which gives the type its own."""
+        if vals.get("sequence_id") and not (self.env.user._is_superuser()
+                                            or self.env.user.has_group("base.group_system")):
+            raise AccessError(_("Only administrators may choose the numbering of a request "
+                                "type. Set its prefix instead: the type then gets a "
+                                "numbering of its own."))
+
+    def _own_sequence_name(self):
+        """Name of the XML id (module crm_extended) of the numbering created for the type."""
+        return "crm_request_type_%d_sequence" % self.id
+
+    def _has_own_sequence(self):
+        """Whether the type's numbering is the one created for it."""
+        self.ensure_one()
+        return bool(self.sequence_id) and bool(self.env["ir.model.data"].sudo().search_count([
+            ("module", "=", "crm_extended"), ("name", "=", self._own_sequence_name()),
+            ("model", "=", "ir.sequence"), ("res_id", "=", self.sequence_id.id)]))
+
     def _inverse_prefix(self):
         for request_type in self:
-            if request_type.sequence_id:
+            if request_type._has_own_sequence():
                 request_type.sequence_id.sudo().prefix = request_type.prefix
             elif request_type.prefix:
-                request_type.sequence_id = self.env["ir.sequence"].sudo().create({
-                    "name": _("Requests: %s") % request_type.name,
-                    "prefix": request_type.prefix,
-                    "padding": 5,
-                    "company_id": request_type.company_id.id,
-                })
-                request_type._own_sequence()
+                # never renames a numbering the type does not own: it gets one of its own
+                request_type._create_own_sequence({"prefix": request_type.prefix})
 
-    def _own_sequence(self):
-        """Give the numbering created for this type an XML id of crm_extended (noupdate, so
-        that upgrades keep it), as Odoo's chart templates do for the records they create:
-        uninstalling the addon then removes it with the rest of its data."""
+    def _create_own_sequence(self, values):
+        """A numbering created for this type (``values`` complete the prefix and padding),
+        with an XML id of crm_extended (noupdate, so that upgrades keep it), as Odoo's chart
+        templates do for the records they create: uninstalling the addon then removes it
+        with the rest of its data, and the id tells the type's own numbering apart."""
         self.ensure_one()
-        self.env["ir.model.data"].sudo().create({
-            "module": "crm_extended",
-            "name": "crm_request_type_%d_sequence" % self.id,
-            "model": "ir.sequence",
-            "res_id": self.sequence_id.id,
-            "noupdate": True,
-        })
+        sequence = self.env["ir.sequence"].sudo().create(dict({
+            "name": _("Requests: %s") % self.name,
+            "padding": 5,
+            "company_id": self.company_id.id,
+        }, **values))
+        data = self.env["ir.model.data"].sudo()
+        previous = data.search([("module", "=", "crm_extended"),
+                                ("name", "=", self._own_sequence_name())])
+        if previous:
+            previous.write({"model": "ir.sequence", "res_id": sequence.id})
+        else:
+            data.create({
+                "module": "crm_extended",
+                "name": self._own_sequence_name(),
+                "model": "ir.sequence",
+                "res_id": sequence.id,
+                "noupdate": True,
+            })
+        self.sudo().sequence_id = sequence
+        return sequence
+
+    @api.model
+    def _migrate_foreign_sequences(self):
+        """Types pointing at a numbering not created for them (possible before only
+        administrators could choose it): each gets a numbering of its own continuing the
+        prefix, padding and next number of the one it used, which is left untouched. A
+        numbering several types share, or another type's own, goes to the first type
+        only; the others fall back to the generic request numbering, so that no two
+        types hand out the same case numbers."""
+        types = self.sudo().with_context(active_test=False).search(
+            [("sequence_id", "!=", False)], order="id")
+        claimed = {request_type.sequence_id.id for request_type in types
+                   if request_type._has_own_sequence()}
+        for request_type in types.filtered(lambda rtype: not rtype._has_own_sequence()):
+            foreign = request_type.sequence_id
+            if foreign.id in claimed:
+                request_type.sequence_id = False
+                continue
+            claimed.add(foreign.id)
+            request_type._create_own_sequence({
+                "prefix": foreign.prefix, "suffix": foreign.suffix,
+                "padding": foreign.padding, "number_next": foreign.number_next_actual,
+            })
 
     def _next_number(self):
         """The case number of a new request of this type (or of no type)."""

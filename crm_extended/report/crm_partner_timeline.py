@@ -111,16 +111,26 @@ TIMELINE_BRANCHES = [
          LEFT JOIN crm_request req ON m.model = 'crm.request' AND req.id = m.res_id""",
 ]
 
+# The documents the branches above point at (res_model): activities are those of leads,
+# orders, requests and partners.
+TIMELINE_DOCUMENT_MODELS = ("crm.lead", "sale.order", "account.invoice", "account.payment",
+                            "crm.request", "mail.mass_mailing", "crm.interest.subscription",
+                            "res.partner")
+
 
 class CrmPartnerTimeline(models.Model):
     """The customer's 360° journey: everything that happened with a commercial entity and
     its contacts, newest first, as one SQL view (searchable, paged and grouped by Odoo)."""
 
     _name = "crm.partner.timeline"
+    _inherit = ["crm.document.rules.mixin"]
     _description = "Customer Timeline"
     _auto = False
     _order = "date desc, id desc"
     _rec_name = "name"
+    # each event shows to whoever may read the document it belongs to (its res_model)
+    _document_models = TIMELINE_DOCUMENT_MODELS
+    _document_model_column = "res_model"
 
     date = fields.Datetime(readonly=True)
     kind = fields.Selection(TIMELINE_KINDS, readonly=True)

@@ -13,6 +13,7 @@ from . import test_request_confirmation
 from . import test_request_mail
 from . import test_request_escalation
 from . import test_request_documents
+from . import test_request_sequence
 
 # -- attribution
 from . import test_attribution_propagation
@@ -45,6 +46,7 @@ from . import test_portal_pages
 from . import test_portal_payment
 from . import test_portal_requests
 from . import test_portal_statement
+from . import test_portal_boundaries
 
 # -- sales force automation
 from . import test_sfa_customer_profile
@@ -52,3 +54,4 @@ from . import test_sfa_opportunity
 from . import test_sfa_lead_conversion
 from . import test_sfa_forecast
 from . import test_sfa_timeline
+from . import test_role_boundaries

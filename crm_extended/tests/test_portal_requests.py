@@ -168,7 +168,8 @@ class TestPortalRequestPages(PortalRequestFixtures, PortalHttpCase):
         self.assertNotIn(self.other_order.name, form)
         response = self.new_request(
             sale_order_id=str(self.order.id), product_id=str(self.product.id),
-            files={"attachments": ("photo.png", io.BytesIO(b"\x89PNG fake"), "image/png")})
+            files={"attachments": ("photo.png", io.BytesIO(b"\x89PNG\r\n\x1a\n fake"),
+                                   "image/png")})
         self.assertEqual(response.status_code, 200)
         filed = self.env["crm.request"].search([("name", "=", "Armrest broke")])
         self.assertEqual(len(filed), 1)
