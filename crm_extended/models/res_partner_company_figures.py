@@ -35,8 +35,13 @@ class ResPartner(models.Model):
         figure_fields = [field for field in self._fields.values()
                          if getattr(field, "figure_model", None)]
         for model_name in {field.figure_model for field in figure_fields}:
-            rows = self.env[model_name].search([("partner_id", "in", ids),
-                                                ("company_id", "=", company_id)])
+            figures = self.env[model_name]
+            # Odoo computes the fields of one method together: those of a table the user
+            # may not read (the ranking, for employees outside sales) stay empty
+            rows = figures.browse()
+            if figures.check_access_rights("read", raise_exception=False):
+                rows = figures.search([("partner_id", "in", ids),
+                                       ("company_id", "=", company_id)])
             by_partner = {row.partner_id.id: row for row in rows}
             no_row = self.env[model_name]
             for partner in self:

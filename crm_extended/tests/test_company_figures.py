@@ -165,3 +165,11 @@ class TestCompanyFigures(CrmExtendedCase):
                             "WHERE table_name = 'res_partner' "
                             "AND column_name IN ('revenue_12m', 'abc_class')")
         self.assertFalse(self.env.cr.fetchall())
+
+    def test_employee_outside_sales_reads_the_rfm_scores(self):
+        """The RFM scores are for every employee, the ranking for sales: reading the former
+        does not trip over the latter (the partner computes both together)."""
+        employee = self.env["res.users"].with_context(no_reset_password=True).create({
+            "name": "Erin Employee", "login": "crmx_employee",
+            "groups_id": [(6, 0, [self.env.ref("base.group_user").id])]})
+        self.assertEqual(self.shared.sudo(employee).rfm_revenue, 1000.0)
