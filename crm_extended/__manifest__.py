@@ -21,6 +21,9 @@
         "resource",
         "l10n_generic_coa",
     ],
+    # it computes the invoices' margin (same fields, its own figures) and would share the
+    # columns of ours: one or the other
+    "excludes": ["account_invoice_margin"],
     "data": [
         "security/crm_extended_security.xml",
         "security/ir.model.access.csv",
@@ -65,6 +68,7 @@
         "report/crm_profitability_templates.xml",
         "views/crm_profitability_print_views.xml",
         "views/res_partner_views.xml",
+        "views/crm_partner_ranking_views.xml",
 
         # -- segments
         "security/crm_segment_security.xml",

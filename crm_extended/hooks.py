@@ -2,14 +2,57 @@
 branches add their own without touching each other's lines."""
 from functools import partial
 
-from odoo import SUPERUSER_ID, api
+from odoo import SUPERUSER_ID, _, api
+from odoo.exceptions import UserError
 from odoo.modules.registry import Registry
+
+
+# The columns the profitability hooks create before the ORM (_profitability_pre_init) and
+# fill in bulk: (table, column, model).
+PROFITABILITY_COLUMNS = [
+    ("account_invoice_line", "cost_price", "account.invoice.line"),
+    ("account_invoice_line", "margin", "account.invoice.line"),
+    ("account_invoice", "margin", "account.invoice"),
+    ("account_invoice", "margin_percent", "account.invoice"),
+]
+
+
+def _foreign_profitability_columns(cr):
+    """{(table, column): modules} of the profitability columns that exist and that another
+    module owns (as OCA's account_invoice_margin owns the invoices' margin), or that no
+    module owns: data that is not ours to overwrite."""
+    foreign = {}
+    for table, column, model in PROFITABILITY_COLUMNS:
+        cr.execute("SELECT 1 FROM information_schema.columns "
+                   "WHERE table_name = %s AND column_name = %s", (table, column))
+        if not cr.fetchone():
+            continue
+        cr.execute("""
+            SELECT DISTINCT data.module
+              FROM ir_model_fields field
+              JOIN ir_model_data data ON data.model = 'ir.model.fields'
+                                     AND data.res_id = field.id
+             WHERE field.model = %s AND field.name = %s
+        """, (model, column))
+        owners = {row[0] for row in cr.fetchall()}
+        if owners != {"crm_extended"}:
+            foreign[table, column] = sorted(owners)
+    return foreign
 
 
 def _profitability_pre_init(cr):
     # Created before the ORM sees the fields, so that installing on a database with a
     # million invoice lines does not recompute margins record by record;
-    # _profitability_post_init fills them in bulk.
+    # _profitability_post_init fills them in bulk. A column of the same name that is not
+    # ours stops the installation: the manifest excludes account_invoice_margin, this
+    # catches any other module (or leftover) holding such a column.
+    foreign = _foreign_profitability_columns(cr)
+    if foreign:
+        raise UserError(_(
+            "CRM Extended cannot be installed: it computes its own cost and margin of "
+            "invoices, and these columns already hold another module's figures: %s.") % (
+                ", ".join("%s.%s (%s)" % (table, column, ", ".join(owners) or _("no module"))
+                          for (table, column), owners in sorted(foreign.items()))))
     cr.execute("""
         ALTER TABLE account_invoice_line ADD COLUMN IF NOT EXISTS cost_price numeric,
                                          ADD COLUMN IF NOT EXISTS margin numeric;
@@ -20,7 +63,10 @@ def _profitability_pre_init(cr):
 
 def _profitability_post_init(cr):
     """Cost and margin of the customer invoices posted before installation: the product's
-    cost now (the best estimate there is), converted to the line's unit of measure."""
+    cost now (the best estimate there is), converted to the line's unit of measure.
+    Never over another module's figures (see _profitability_pre_init)."""
+    if _foreign_profitability_columns(cr):
+        return
     cr.execute("""
         WITH cost AS (
             SELECT line.id,

@@ -1,5 +1,8 @@
 # One block per capability (kept apart so that branches merge cleanly).
 
+# -- field audience: the reserved fields on every path of the ORM
+from . import base_field_audience
+
 # -- record rules of the documents behind reports (used by report/)
 from . import crm_document_rules_mixin
 
@@ -33,6 +36,8 @@ from . import mail_mail_statistics
 from . import crm_customer_group
 from . import account_invoice_profitability
 from . import account_invoice_line
+from . import crm_partner_ranking
+from . import res_partner_company_figures
 
 # -- segments
 from . import crm_interest_area

@@ -2,6 +2,9 @@
 from odoo import api, fields, models
 from odoo.addons import decimal_precision as dp
 
+# Costs and margins are ours: salespeople (CRM Extended users) and invoicing staff see them,
+# customers never do.
+INVOICE_FIGURES_GROUPS = "crm_extended.group_crm_extended_user,account.group_account_invoice"
 # what the profitability facts copy from an invoice line
 _FACT_FIELDS = {"price_subtotal_signed", "margin", "cost_price", "quantity", "product_id",
                 "company_id", "invoice_id", "sale_line_ids"}
@@ -14,11 +17,13 @@ class AccountInvoiceLine(models.Model):
         string="Unit Cost", digits=dp.get_precision("Product Price"), copy=True,
         help="Unit cost in company currency and in the line's unit of measure, frozen when "
              "the invoice is validated: the cost of the sale order line when there is one, "
-             "else the product's cost at that moment.")
+             "else the product's cost at that moment.",
+        groups=INVOICE_FIGURES_GROUPS)
     margin = fields.Monetary(
         compute="_compute_margin", store=True, currency_field="company_currency_id",
         help="Untaxed amount minus cost in company currency; negative revenue and cost on "
-             "credit notes.")
+             "credit notes.",
+        groups=INVOICE_FIGURES_GROUPS)
 
     @api.multi
     def _write(self, vals):

@@ -1,6 +1,7 @@
 """account.invoice: margin, costs frozen at validation, profitability facts kept current."""
 from odoo import api, fields, models
 
+from .account_invoice_line import INVOICE_FIGURES_GROUPS
 from .crm_extended_sql import CUSTOMER_INVOICE_TYPES, is_posted_customer_invoice
 
 # what the facts of the profitability report copy from an invoice
@@ -14,10 +15,11 @@ class AccountInvoice(models.Model):
     margin = fields.Monetary(
         compute="_compute_margin", store=True, currency_field="company_currency_id",
         help="Untaxed amount minus cost of the lines, in company currency (negative on "
-             "credit notes).")
+             "credit notes).", groups=INVOICE_FIGURES_GROUPS)
     margin_percent = fields.Float(
         string="Margin (%)", compute="_compute_margin", store=True, group_operator=False,
-        help="Margin over untaxed amount, both in company currency.")
+        help="Margin over untaxed amount, both in company currency.",
+        groups=INVOICE_FIGURES_GROUPS)
 
     @api.depends("invoice_line_ids.margin", "invoice_line_ids.price_subtotal_signed")
     def _compute_margin(self):

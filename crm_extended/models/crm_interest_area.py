@@ -30,11 +30,11 @@ class CrmInterestArea(models.Model):
         "res.company", index=True,
         default=lambda self: self.env.user.company_id)
     subscription_ids = fields.One2many("crm.interest.subscription", "area_id",
-                                       string="Subscriptions")
+                                       string="Subscriptions", groups="base.group_user")
     subscriber_count = fields.Integer(compute="_compute_subscriber_counts",
-                                      string="Subscribers")
+                                      string="Subscribers", groups="base.group_user")
     opt_out_count = fields.Integer(compute="_compute_subscriber_counts",
-                                   string="Opted out")
+                                   string="Opted out", groups="base.group_user")
 
     def _compute_subscriber_counts(self):
         groups = self.env["crm.interest.subscription"].read_group(

@@ -19,7 +19,8 @@ class CrmLead(models.Model):
 
     vat = fields.Char(
         "Company VAT", help="Tax ID of the lead's company: given to the company created at "
-                            "conversion and used to refuse duplicates.")
+                            "conversion and used to refuse duplicates.",
+        groups="base.group_user")
 
     @api.multi
     def _check_source_for_conversion(self):

@@ -15,7 +15,8 @@ class CrmLead(models.Model):
     probability_manual = fields.Boolean(
         "Probability Set by Hand", copy=False,
         help="The probability is the salesperson's own estimate and no longer follows the "
-             "stage's default probability. Untick to follow the stage again.")
+             "stage's default probability. Untick to follow the stage again.",
+        groups="base.group_user")
 
     # next step <-> activities
 

@@ -40,7 +40,8 @@ RFM_COLUMNS = ["recency", "frequency", "monetary", "score", "segment", "last_inv
 NTILE5_SQL = """CASE WHEN {k} <= ({n} %% 5) * ({n} / 5 + 1) THEN ({k} - 1) / ({n} / 5 + 1) + 1
      ELSE {n} %% 5 + ({k} - 1 - ({n} %% 5) * ({n} / 5 + 1)) / NULLIF({n} / 5, 0) + 1 END"""
 
-# Every invoiced commercial partner with its scores and the figures behind them.
+# Every invoiced commercial partner with its scores and the figures behind them, in each
+# company that invoiced it.
 RFM_SCORES_SQL = """
     WITH facts AS (
         SELECT inv.commercial_partner_id AS partner_id, inv.company_id,
@@ -63,28 +64,23 @@ RFM_SCORES_SQL = """
         SELECT ranked.*, %(recency)s AS recency, %(frequency)s AS frequency_score,
                %(monetary)s AS monetary_score
           FROM ranked
-    ), home AS (
-        SELECT DISTINCT ON (scores.partner_id) scores.*
-          FROM scores JOIN res_partner partner ON partner.id = scores.partner_id
-         ORDER BY scores.partner_id,
-                  (scores.company_id = partner.company_id) DESC NULLS LAST,
-                  scores.monetary DESC, scores.company_id
     )
-    SELECT home.partner_id, home.company_id, home.recency, home.frequency_score,
-           home.monetary_score,
-           home.recency::text || home.frequency_score::text || home.monetary_score::text
-               AS score,
-           (%%(segments)s::varchar[])[(home.recency - 1) * 5 + home.frequency_score]
+    SELECT scores.partner_id, scores.company_id, scores.recency, scores.frequency_score,
+           scores.monetary_score,
+           scores.recency::text || scores.frequency_score::text
+               || scores.monetary_score::text AS score,
+           (%%(segments)s::varchar[])[(scores.recency - 1) * 5 + scores.frequency_score]
                AS segment,
-           home.last_date, home.frequency, home.monetary
-      FROM home
+           scores.last_date, scores.frequency, scores.monetary
+      FROM scores
 """ % dict({name: NTILE5_SQL.format(k="%s_rank" % name, n="customer_count")
             for name in ("recency", "frequency", "monetary")}, posted=posted_customer_invoices())
 
 
 class CrmPartnerRfm(models.Model):
-    """The RFM scores of the invoiced customers, one row per commercial partner, shown on
-    the partner as its ``rfm_*`` fields.
+    """The RFM scores of the invoiced customers, one row per commercial partner and company
+    that invoiced it, shown on the partner as its ``rfm_*`` fields for the user's company
+    (or the company a segment works for).
 
     A table of its own rather than columns of res_partner: rescoring every customer
     rewrites these narrow rows, not the wide partner rows with all their indexes and
@@ -116,7 +112,9 @@ class CrmPartnerRfm(models.Model):
                                   help="When these figures last changed.")
 
     _sql_constraints = [
-        ("partner_uniq", "unique (partner_id)", "A customer has one set of RFM scores."),
+        # the key of the former one row per partner, so that upgrading replaces it
+        ("partner_uniq", "unique (partner_id, company_id)",
+         "A customer has one set of RFM scores per company."),
     ]
 
     @api.model
@@ -127,9 +125,8 @@ class CrmPartnerRfm(models.Model):
         ``ntile(5)`` would split them ordered by the value, except that equal values never
         get different scores: they all get the quintile of the first of them (the quintile
         of their ``rank()``), so a value shared by many (one single invoice, typically)
-        sits in the lower quintile. A partner invoiced by several companies is scored
-        within the company of its partner record, or, for a shared partner, within the
-        company where its revenue is highest.
+        sits in the lower quintile. A partner invoiced by several companies is scored in
+        each of them, among that company's customers.
 
         One statement: rows whose figures did not change are not even locked, partners no
         longer invoiced lose theirs. The table lock makes a second run started meanwhile
@@ -141,11 +138,11 @@ class CrmPartnerRfm(models.Model):
             WITH target AS (%s), changed AS (
                 SELECT target.* FROM target
                   LEFT JOIN crm_partner_rfm rfm ON rfm.partner_id = target.partner_id
-                 WHERE (rfm.company_id, rfm.score, rfm.segment, rfm.last_invoice_date,
-                        rfm.invoice_count, rfm.revenue)
-                       IS DISTINCT FROM (target.company_id, target.score, target.segment,
-                                         target.last_date, target.frequency::integer,
-                                         target.monetary)
+                                               AND rfm.company_id = target.company_id
+                 WHERE (rfm.score, rfm.segment, rfm.last_invoice_date, rfm.invoice_count,
+                        rfm.revenue)
+                       IS DISTINCT FROM (target.score, target.segment, target.last_date,
+                                         target.frequency::integer, target.monetary)
             ), upserted AS (
                 INSERT INTO crm_partner_rfm AS rfm
                        (partner_id, company_id, recency, frequency, monetary, score, segment,
@@ -154,9 +151,9 @@ class CrmPartnerRfm(models.Model):
                        score, segment, last_date, frequency, monetary,
                        now() AT TIME ZONE 'UTC'
                   FROM changed
-                 ORDER BY partner_id
-                    ON CONFLICT (partner_id) DO UPDATE
-                   SET company_id = excluded.company_id, recency = excluded.recency,
+                 ORDER BY partner_id, company_id
+                    ON CONFLICT (partner_id, company_id) DO UPDATE
+                   SET recency = excluded.recency,
                        frequency = excluded.frequency, monetary = excluded.monetary,
                        score = excluded.score, segment = excluded.segment,
                        last_invoice_date = excluded.last_invoice_date,
@@ -166,7 +163,8 @@ class CrmPartnerRfm(models.Model):
             ), dropped AS (
                 DELETE FROM crm_partner_rfm rfm
                  WHERE NOT EXISTS (SELECT 1 FROM target
-                                    WHERE target.partner_id = rfm.partner_id)
+                                    WHERE target.partner_id = rfm.partner_id
+                                      AND target.company_id = rfm.company_id)
              RETURNING 1
             )
             SELECT (SELECT count(*) FROM upserted) + (SELECT count(*) FROM dropped)

@@ -38,7 +38,7 @@ class CrmRequest(models.Model):
     category_id = fields.Many2one("crm.request.category",
                                   ondelete="restrict")
     team_id = fields.Many2one("crm.request.team", index=True,
-                              track_visibility="onchange")
+                              track_visibility="onchange", groups="base.group_user")
     user_id = fields.Many2one("res.users", string="Responsible", index=True,
                               track_visibility="onchange")
     stage_id = fields.Many2one("crm.request.stage", required=True,
@@ -47,11 +47,12 @@ class CrmRequest(models.Model):
                                default=lambda self: self._default_stage(),
                                group_expand="_read_group_stage_ids")
     state = fields.Selection(related="stage_id.state", store=True, readonly=True)
-    priority = fields.Selection(AVAILABLE_PRIORITIES, default="0", index=True)
+    priority = fields.Selection(AVAILABLE_PRIORITIES, default="0", index=True,
+                                groups="base.group_user")
     priority_user = fields.Selection(AVAILABLE_PRIORITIES, string="Priority Asked",
                                      default="0",
                                      help="The urgency the customer asked for.")
-    color = fields.Integer()
+    color = fields.Integer(groups="base.group_user")
     partner_id = fields.Many2one("res.partner", string="Customer", index=True,
                                  track_visibility="onchange")
     commercial_partner_id = fields.Many2one(
@@ -67,15 +68,19 @@ class CrmRequest(models.Model):
     date_closed = fields.Datetime(string="Closed on", readonly=True, copy=False)
     date_planned = fields.Datetime(string="Planned for")
     location = fields.Char()
-    date_confirmation = fields.Datetime(string="Confirmation Sent", readonly=True, copy=False)
+    date_confirmation = fields.Datetime(string="Confirmation Sent", readonly=True, copy=False,
+                                        groups="base.group_user")
     is_escalated = fields.Boolean(string="Escalated", readonly=True, copy=False,
-                                  track_visibility="onchange")
-    date_escalated = fields.Datetime(string="Escalated on", readonly=True, copy=False)
-    date_reminded = fields.Datetime(string="Reminder Scheduled", readonly=True, copy=False)
+                                  track_visibility="onchange", groups="base.group_user")
+    date_escalated = fields.Datetime(string="Escalated on", readonly=True, copy=False,
+                                     groups="base.group_user")
+    date_reminded = fields.Datetime(string="Reminder Scheduled", readonly=True, copy=False,
+                                    groups="base.group_user")
     sla_missed = fields.Boolean(string="SLA Missed", compute="_compute_sla", store=True,
-                                help="Closed after the deadline, or escalated.")
+                                help="Closed after the deadline, or escalated.",
+                                groups="base.group_user")
     hours_to_close = fields.Float(string="Hours to Close", compute="_compute_sla", store=True,
-                                  group_operator="avg")
+                                  group_operator="avg", groups="base.group_user")
     sale_order_id = fields.Many2one("sale.order", index=True,
                                     ondelete="set null")
     invoice_id = fields.Many2one("account.invoice", index=True,
@@ -85,7 +90,7 @@ class CrmRequest(models.Model):
                                 ondelete="set null", copy=False,
                                 domain=[("type", "=", "out_refund")])
     product_id = fields.Many2one("product.product")
-    campaign_id = fields.Many2one("utm.campaign")
+    campaign_id = fields.Many2one("utm.campaign", groups="base.group_user")
     company_id = fields.Many2one("res.company", required=True, index=True,
                                  default=lambda self: self.env.user.company_id)
     active = fields.Boolean(default=True)

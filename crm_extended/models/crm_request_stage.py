@@ -22,11 +22,12 @@ class CrmRequestStage(models.Model):
     state = fields.Selection(STAGE_STATES, required=True, default="open",
                              help="What the stage means for reports and SLA: requests entering a "
                                   "closed or cancelled stage get their closing date.")
-    description = fields.Text(translate=True)
+    description = fields.Text(translate=True, groups="base.group_user")
     required_field_ids = fields.Many2many(
         "ir.model.fields", string="Required Fields",
         domain=[("model", "=", "crm.request"), ("store", "=", True)],
-        help="Fields that must be filled before a request may enter this stage.")
+        help="Fields that must be filled before a request may enter this stage.",
+        groups="base.group_user")
 
     # -- service levels: automation on a customer's reply and on timeout
     # internal configuration: portal users read stages for their requests' status only

@@ -23,7 +23,8 @@ class CrmRequestType(models.Model):
     _order = "sequence, name"
 
     name = fields.Char(required=True, translate=True)
-    code = fields.Char(help="Short code used in reports and integrations.")
+    code = fields.Char(help="Short code used in reports and integrations.",
+                       groups="base.group_user")
     sequence = fields.Integer(default=10)
     description = fields.Text(translate=True)
     active = fields.Boolean(default=True)
@@ -32,32 +33,38 @@ class CrmRequestType(models.Model):
     sequence_id = fields.Many2one(
         "ir.sequence", string="Numbering", copy=False,
         help="Own numbering of this type; requests of types without one use the generic "
-             "request numbering (REQ/year/number).")
+             "request numbering (REQ/year/number).", groups="base.group_user")
     prefix = fields.Char(compute="_compute_prefix", inverse="_inverse_prefix",
                          help="Prefix of the case numbers of this type, e.g. WAR/%(year)s/. "
-                              "Setting it gives the type its own numbering.")
-    team_id = fields.Many2one("crm.request.team", string="Default Team")
-    user_id = fields.Many2one("res.users", string="Default Responsible")
+                              "Setting it gives the type its own numbering.",
+                         groups="base.group_user")
+    team_id = fields.Many2one("crm.request.team", string="Default Team", groups="base.group_user")
+    user_id = fields.Many2one("res.users", string="Default Responsible", groups="base.group_user")
     auto_due_days = fields.Integer(
         string="Due in (working days)",
         help="Service level: the deadline is this many working days after the request is "
-             "filed, counted on the company's working calendar. 0 means no deadline.")
+             "filed, counted on the company's working calendar. 0 means no deadline.",
+        groups="base.group_user")
     remind_days_before = fields.Integer(
         string="Remind (days before)",
         help="Schedule a reminder activity for the responsible this many days before the "
-             "deadline. 0 means no reminder.")
+             "deadline. 0 means no reminder.", groups="base.group_user")
     escalate_to_leader = fields.Boolean(
         string="Escalate to Team Leader",
-        help="When the deadline passes, the request is reassigned to its team's leader.")
-    confidentiality = fields.Selection(CONFIDENTIALITY, required=True, default="public")
+        help="When the deadline passes, the request is reassigned to its team's leader.",
+        groups="base.group_user")
+    confidentiality = fields.Selection(CONFIDENTIALITY, required=True, default="public",
+                                       groups="base.group_user")
     confirmation_template_id = fields.Many2one(
         "mail.template", string="Confirmation Email",
         domain=[("model", "=", "crm.request")],
         default=lambda self: self.env.ref(
-            "crm_extended.mail_template_crm_request_confirmation", raise_if_not_found=False))
+            "crm_extended.mail_template_crm_request_confirmation", raise_if_not_found=False),
+        groups="base.group_user")
     auto_confirm = fields.Boolean(
         string="Confirm Automatically",
-        help="Send the confirmation email with the case number as soon as the request is filed.")
+        help="Send the confirmation email with the case number as soon as the request is filed.",
+        groups="base.group_user")
     portal_visible = fields.Boolean(string="Filed from the Portal",
                                     help="Customers may file requests of this type on the portal.")
     document_type = fields.Selection(DOCUMENT_TYPES, string="Creates", required=True,

@@ -12,7 +12,7 @@ from odoo.tools.safe_eval import safe_eval
 
 from .crm_extended_sql import email_sql, posted_customer_invoices
 from .crm_partner_rfm import RFM_SEGMENTS
-from .res_partner_profitability import ABC_CLASSES
+from .crm_partner_ranking import ABC_CLASSES
 
 ORDER_STATES = ("sale", "done")
 # what "bought" means in the criteria: posted invoices, credit notes aside
@@ -182,7 +182,7 @@ class CrmSegment(models.Model):
             # Parsing catches unknown fields and operators; running it (in a savepoint,
             # so that a failure leaves the transaction usable) catches wrong values.
             with self.env.cr.savepoint():
-                self.env["res.partner"].search(domain, limit=1)
+                self._partners().search(domain, limit=1)
         except (ValueError, TypeError, KeyError, AttributeError, IndexError,
                 AssertionError, psycopg2.Error) as error:
             raise ValidationError(message % {"segment": self.name, "error": error})
@@ -193,6 +193,12 @@ class CrmSegment(models.Model):
                 "relativedelta": relativedelta,
                 "context_today": lambda: fields.Date.from_string(
                     fields.Date.context_today(self))}
+
+    def _partners(self):
+        """Partners as this segment sees them: with the figures of its company (ABC class,
+        RFM segment...), whoever evaluates it (the daily synchronisation runs as
+        superuser in the main company)."""
+        return self.env["res.partner"].with_context(force_company=self.company_id.id)
 
     def _partner_domain(self):
         """The criteria on the customer's own fields, as an ORM domain."""
@@ -313,7 +319,7 @@ class CrmSegment(models.Model):
         translation of the partner criteria (with the user's record rules), intersected
         with the sales criteria in the same statement."""
         self.ensure_one()
-        partners = self.env["res.partner"]
+        partners = self._partners()
         query = partners._where_calc(self._partner_domain())
         partners._apply_ir_rules(query, "read")
         from_clause, where_clause, params = query.get_sql()

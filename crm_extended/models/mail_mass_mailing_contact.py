@@ -10,10 +10,12 @@ CONTACT_EMAIL_SQL = email_sql("email")
 
 def mailing_lists_field(whose):
     """The mailing_list_ids of a partner or a lead: the lists holding its address
-    (computed by _compute_mailing_list_ids, see _assign_mailing_lists)."""
+    (computed by _compute_mailing_list_ids, see _assign_mailing_lists); our marketing, not
+    the customer's or the reseller's business."""
     return fields.Many2many(
         "mail.mass_mailing.list", string="Contact Lists", compute="_compute_mailing_list_ids",
-        help="Mailing lists holding a contact with the %s's email address." % whose)
+        help="Mailing lists holding a contact with the %s's email address." % whose,
+        groups="base.group_user")
 
 
 class MailMassMailingContact(models.Model):

@@ -15,14 +15,16 @@ class ResConfigSettings(models.TransientModel):
     mailing_attribution = fields.Boolean(
         "Attribute Orders to Mailings",
         help="A quotation without campaign gets the campaign of the last mass mailing the "
-             "customer received within the window (last touch).")
+             "customer received within the window (last touch).", groups="base.group_system")
     mailing_attribution_days = fields.Integer(
-        "Attribution Window (days)", default=DEFAULT_MAILING_ATTRIBUTION_DAYS)
+        "Attribution Window (days)", default=DEFAULT_MAILING_ATTRIBUTION_DAYS,
+        groups="base.group_system")
 
     # -- sales force automation
     crm_lead_source_required = fields.Boolean(
         "Lead Source Required on Conversion",
-        help="A lead can only become an opportunity once its source is known.")
+        help="A lead can only become an opportunity once its source is known.",
+        groups="base.group_system")
 
     @api.model
     def _mailing_attribution_days(self):

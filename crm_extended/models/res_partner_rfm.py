@@ -1,17 +1,17 @@
-"""res.partner: RFM scores, kept in crm.partner.rfm and shown (and searched) on the partner."""
+"""res.partner: RFM scores, kept per company in crm.partner.rfm and shown (and searched) on
+the partner for the user's company."""
 from odoo import api, fields, models
-from odoo.osv import expression
 
-from .crm_partner_rfm import RFM_COLUMNS, RFM_SEGMENTS
+from .crm_partner_rfm import RFM_SEGMENTS
+from .res_partner_company_figures import company_figure_field
 
 
 def _rfm_field(field_class, column, string, **kwargs):
-    """The partner's read-only field rfm_<column>: the column of its crm.partner.rfm row,
-    searchable there (internal users only: the scores are no business of portal users)."""
-    return field_class(string=string, compute="_compute_rfm", readonly=True, copy=False,
-                       groups="base.group_user",
-                       search=lambda partners, operator, value: partners._search_rfm(
-                           column, operator, value), **kwargs)
+    """The partner's field rfm_<column>: the column of its crm.partner.rfm row in the
+    company of the figures (internal users only: the scores are no business of portal
+    users)."""
+    return company_figure_field(field_class, "crm.partner.rfm", column, string,
+                                "base.group_user", **kwargs)
 
 
 class ResPartner(models.Model):
@@ -36,37 +36,6 @@ class ResPartner(models.Model):
     rfm_revenue = _rfm_field(fields.Monetary, "revenue", "Revenue",
                              help="Posted invoices minus credit notes, untaxed, in company "
                                   "currency, as of the last RFM computation.")
-
-    def _compute_rfm(self):
-        """The scores of the displayed partners in one query; with the user's record
-        rules, so that a partner shows only the scores taken in the user's companies."""
-        ids = [partner_id for partner_id in self.ids if isinstance(partner_id, int)]
-        rows = self.env["crm.partner.rfm"].search([("partner_id", "in", ids)])
-        by_partner = {row.partner_id.id: row for row in rows}
-        no_row = self.env["crm.partner.rfm"]
-        for partner in self:
-            row = by_partner.get(partner.id, no_row)
-            for column in RFM_COLUMNS:
-                partner["rfm_" + column] = row[column]
-
-    @api.model
-    def _search_rfm(self, column, operator, value):
-        """Partners whose crm.partner.rfm row (within the user's record rules) satisfies
-        ``column operator value``, as a subquery. A partner without scores reads as
-        False, so it matches "= False", "!= 'lost'" and the like: those become "not
-        among the rows satisfying the opposite"."""
-        rfm = self.env["crm.partner.rfm"]
-        rfm.check_access_rights("read")
-        values = value if isinstance(value, (list, tuple)) else [value]
-        unscored_match = (any(item is False or item is None for item in values)
-                          != (operator in expression.NEGATIVE_TERM_OPERATORS))
-        domain = [(column, operator, value)]
-        query = rfm._where_calc(["!"] + domain if unscored_match else domain)
-        rfm._apply_ir_rules(query, "read")
-        from_clause, where_clause, params = query.get_sql()
-        subquery = 'SELECT "crm_partner_rfm".partner_id FROM %s WHERE %s' % (
-            from_clause, where_clause or "TRUE")
-        return [("id", "not inselect" if unscored_match else "inselect", (subquery, params))]
 
     @api.model
     def _cron_compute_rfm(self):

@@ -34,39 +34,43 @@ class ResPartner(models.Model):
         [("b2b", "Business (B2B)"), ("b2c", "Consumer (B2C)")],
         index=True, track_visibility="onchange",
         help="Decides which fields are critical before trading with the customer. Companies "
-             "and their contacts default to B2B, individuals to B2C.")
+             "and their contacts default to B2B, individuals to B2C.",
+        groups="base.group_user")
     payment_preference = fields.Selection(
         [("card", "Card"), ("cash_on_delivery", "Cash on delivery"),
          ("instalments", "Instalments"), ("bank_transfer", "Bank transfer")],
-        track_visibility="onchange")
+        track_visibility="onchange", groups="base.group_user")
     ready_to_trade = fields.Boolean(
         "Ready to Trade", track_visibility="onchange", copy=False,
         help="The customer's critical fields are complete and orders may be taken. Cannot be "
-             "set while any critical field of the customer kind is missing.")
+             "set while any critical field of the customer kind is missing.",
+        groups="base.group_user")
     profile_completeness = fields.Float(
         compute="_compute_profile_completeness", search="_search_profile_completeness",
         digits=(16, 0),
         help="Share of the critical fields of the customer kind that are filled in (%); a "
-             "B2B contact shows its company's.")
+             "B2B contact shows its company's.",
+        groups="base.group_user")
     profile_missing = fields.Char(
         "Missing in Profile", compute="_compute_profile_completeness",
-        help="Critical fields of the customer kind that are still missing.")
+        help="Critical fields of the customer kind that are still missing.",
+        groups="base.group_user")
     # Stored per profile owner (a commercial entity, a consumer), from its own record and
     # addresses only: editing a contact recomputes its company alone, never its siblings.
     profile_own_completeness = fields.Float(
         "Own Profile Completeness", compute="_compute_profile_own", store=True,
-        group_operator="avg", digits=(16, 0), readonly=True)
+        group_operator="avg", digits=(16, 0), readonly=True, groups="base.group_user")
     profile_own_missing = fields.Char("Missing in Own Profile", compute="_compute_profile_own",
-                                      store=True, readonly=True)
+                                      store=True, readonly=True, groups="base.group_user")
     campaign_id = fields.Many2one(
         "utm.campaign", "Acquisition Campaign", ondelete="set null",
-        help="Campaign of the lead this customer was converted from.")
+        help="Campaign of the lead this customer was converted from.", groups="base.group_user")
     medium_id = fields.Many2one(
         "utm.medium", "Acquisition Medium", ondelete="set null",
-        help="Medium of the lead this customer was converted from.")
+        help="Medium of the lead this customer was converted from.", groups="base.group_user")
     source_id = fields.Many2one(
         "utm.source", "Acquisition Source", ondelete="set null",
-        help="Source of the lead this customer was converted from.")
+        help="Source of the lead this customer was converted from.", groups="base.group_user")
     mailing_list_ids = mailing_lists_field("partner")
 
     @api.model

@@ -12,8 +12,10 @@ _DRAFT_EDITABLE = {"draft": [("readonly", False)], "sent": [("readonly", False)]
 
 
 def attribution_fields(states):
-    """campaign_id, medium_id, source_id of a document: tracked, editable in ``states``."""
-    return tuple(fields.Many2one(track_visibility="onchange", readonly=True, states=states)
+    """campaign_id, medium_id, source_id of a document: tracked, editable in ``states``,
+    internal (a customer reads its documents, not how we won them)."""
+    return tuple(fields.Many2one(track_visibility="onchange", readonly=True, states=states,
+                                 groups="base.group_user")
                  for _name in UTM_FIELDS)
 
 

@@ -12,29 +12,38 @@ class UtmCampaign(models.Model):
     _inherit = "utm.campaign"
 
     # -- attribution
-    date_start = fields.Date("Start Date")
-    date_end = fields.Date("End Date")
+    date_start = fields.Date("Start Date", groups="base.group_user")
+    date_end = fields.Date("End Date", groups="base.group_user")
     company_id = fields.Many2one("res.company",
                                  default=lambda self: self.env.user.company_id,
                                  help="Results are measured in this company's documents "
-                                      "and currency.")
+                                      "and currency.", groups="base.group_user")
     currency_id = fields.Many2one("res.currency", related="company_id.currency_id",
                                   readonly=True)
-    budget = fields.Monetary(help="What the campaign was planned to cost.")
-    cost = fields.Monetary("Actual Cost", help="What the campaign actually cost.")
-    lead_count = fields.Integer("Leads", compute="_compute_lead_results")
-    opportunity_count = fields.Integer("Opportunities", compute="_compute_lead_results")
-    won_count = fields.Integer("Won", compute="_compute_lead_results")
-    order_count = fields.Integer("Orders", compute="_compute_order_results")
+    budget = fields.Monetary(help="What the campaign was planned to cost.",
+                             groups="base.group_user")
+    cost = fields.Monetary("Actual Cost", help="What the campaign actually cost.",
+                           groups="base.group_user")
+    lead_count = fields.Integer("Leads", compute="_compute_lead_results", groups="base.group_user")
+    opportunity_count = fields.Integer("Opportunities", compute="_compute_lead_results",
+                                       groups="base.group_user")
+    won_count = fields.Integer("Won", compute="_compute_lead_results", groups="base.group_user")
+    order_count = fields.Integer("Orders", compute="_compute_order_results",
+                                 groups="base.group_user")
     order_amount = fields.Monetary("Ordered", compute="_compute_order_results",
-                                   help="Untaxed amount of confirmed sales orders.")
-    invoice_count = fields.Integer("Invoices", compute="_compute_invoice_results")
+                                   help="Untaxed amount of confirmed sales orders.",
+                                   groups="base.group_user")
+    invoice_count = fields.Integer("Invoices", compute="_compute_invoice_results",
+                                   groups="base.group_user")
     revenue = fields.Monetary(compute="_compute_invoice_results",
-                              help="Posted customer invoices minus credit notes, untaxed.")
+                              help="Posted customer invoices minus credit notes, untaxed.",
+                              groups="base.group_user")
     margin = fields.Monetary(compute="_compute_invoice_results",
-                             help="Revenue minus the cost of the goods sold.")
+                             help="Revenue minus the cost of the goods sold.",
+                             groups="base.group_user")
     roi = fields.Float("ROI", compute="_compute_invoice_results", digits=(16, 4),
-                       help="Return on investment: (margin - actual cost) / actual cost.")
+                       help="Return on investment: (margin - actual cost) / actual cost.",
+                       groups="base.group_user")
 
     @api.constrains("date_start", "date_end")
     def _check_dates(self):

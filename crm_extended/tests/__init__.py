@@ -2,6 +2,9 @@ from . import test_common_fixtures
 from . import test_security
 from . import test_i18n_es
 
+# -- field audience
+from . import test_field_audience
+
 # -- requests
 from . import test_request_model
 from . import test_request_access
@@ -29,7 +32,9 @@ from . import test_attribution_overhead
 
 # -- profitability
 from . import test_invoice_margin
+from . import test_install_columns
 from . import test_customer_ranking
+from . import test_company_figures
 from . import test_profitability_report
 from . import test_profitability_print
 from . import test_profitability_facts

@@ -222,8 +222,11 @@ class TestSegmentCriteria(SegmentCase):
     def test_customer_group_and_abc_class(self):
         group = self.env["crm.customer.group"].create({"name": "Wholesale"})
         (self.beta | self.gamma).write({"customer_group_id": group.id})
-        self.alpha.abc_class = "A"
-        self.beta.abc_class = "B"
+        # as the nightly ranking leaves them, in the segments' company
+        for partner, abc_class in [(self.alpha, "A"), (self.beta, "B")]:
+            self.env["crm.partner.ranking"].create({
+                "partner_id": partner.id, "company_id": self.env.user.company_id.id,
+                "abc_class": abc_class})
         self.assertEqual(self.matched(self.segment(customer_group_id=group.id)),
                          self.beta | self.gamma)
         self.assertEqual(self.matched(self.segment(abc_class="A")), self.alpha)

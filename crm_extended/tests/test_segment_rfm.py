@@ -131,7 +131,10 @@ class TestRfm(CrmExtendedCase):
         theirs = self.env["res.partner"].create({"name": "Their Client", "customer": True})
         self._scores_row(theirs, company=other, segment="champions", score="555")
         salesman = self.env["res.partner"].sudo(self.user_salesman)
-        self.assertEqual(self.env["res.partner"].browse(theirs.id).rfm_segment, "champions")
+        self.assertEqual(self.env["res.partner"].with_context(force_company=other.id).browse(
+            theirs.id).rfm_segment, "champions")
+        self.assertFalse(self.env["res.partner"].browse(theirs.id).rfm_segment,
+                         "the superuser in the main company sees the main company's")
         self.assertFalse(salesman.browse(theirs.id).rfm_segment)
         self.assertEqual(salesman.search([("rfm_segment", "=", "champions")]),
                          self.customers[8:])

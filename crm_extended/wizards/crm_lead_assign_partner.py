@@ -7,14 +7,16 @@ class CrmLeadAssignPartner(models.TransientModel):
     _name = "crm.lead.assign.partner"
     _description = "Assign Leads to Resellers"
 
+    # salespeople's wizard: a portal user reaches transient models too
     lead_ids = fields.Many2many(
-        "crm.lead", string="Leads",
+        "crm.lead", string="Leads", groups="base.group_user",
         default=lambda self: self.env.context.get("active_ids", []))
     mode = fields.Selection([("auto", "Best reseller of each lead's territory"),
                              ("manual", "One reseller for all")],
-                            required=True, default="auto")
+                            required=True, default="auto", groups="base.group_user")
     partner_id = fields.Many2one("res.partner", string="Reseller",
-                                 domain=[("is_channel_partner", "=", True)])
+                                 domain=[("is_channel_partner", "=", True)],
+                                 groups="base.group_user")
 
     @api.multi
     def action_apply(self):

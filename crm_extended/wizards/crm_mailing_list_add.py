@@ -7,14 +7,15 @@ class CrmMailingListAdd(models.TransientModel):
     _description = "Add leads or partners to contact lists"
 
     mailing_list_ids = fields.Many2many(
-        "mail.mass_mailing.list", string="Contact Lists", required=True)
+        "mail.mass_mailing.list", string="Contact Lists", required=True, groups="base.group_user")
     res_model = fields.Char(
         "Records Model", required=True, readonly=True,
-        default=lambda self: self.env.context.get("active_model"))
+        default=lambda self: self.env.context.get("active_model"), groups="base.group_user")
     res_ids = fields.Char(
         "Records", required=True, readonly=True,
-        default=lambda self: ",".join(str(i) for i in self.env.context.get("active_ids", [])))
-    record_count = fields.Integer(compute="_compute_record_count")
+        default=lambda self: ",".join(str(i) for i in self.env.context.get("active_ids", [])),
+        groups="base.group_user")
+    record_count = fields.Integer(compute="_compute_record_count", groups="base.group_user")
 
     @api.depends("res_ids")
     def _compute_record_count(self):

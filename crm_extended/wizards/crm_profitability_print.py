@@ -16,14 +16,17 @@ class CrmProfitabilityPrint(models.TransientModel):
         return fields.Date.to_string(today - relativedelta(years=1, days=-1))
 
     scope = fields.Selection([("customer", "One customer"), ("group", "A customer group")],
-                             default="customer", required=True)
+                             default="customer", required=True, groups="base.group_user")
     partner_id = fields.Many2one("res.partner", string="Customer",
-                                 domain=[("customer", "=", True)])
-    customer_group_id = fields.Many2one("crm.customer.group")
-    date_from = fields.Date(required=True, default=lambda self: self._default_date_from())
-    date_to = fields.Date(required=True, default=fields.Date.context_today)
+                                 domain=[("customer", "=", True)], groups="base.group_user")
+    customer_group_id = fields.Many2one("crm.customer.group", groups="base.group_user")
+    date_from = fields.Date(required=True, default=lambda self: self._default_date_from(),
+                            groups="base.group_user")
+    date_to = fields.Date(required=True, default=fields.Date.context_today,
+                          groups="base.group_user")
     company_id = fields.Many2one("res.company", required=True,
-                                 default=lambda self: self.env.user.company_id)
+                                 default=lambda self: self.env.user.company_id,
+                                 groups="base.group_user")
 
     @api.model
     def default_get(self, field_names):

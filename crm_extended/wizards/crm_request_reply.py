@@ -8,15 +8,20 @@ class CrmRequestReply(models.TransientModel):
     _name = "crm.request.reply"
     _description = "Reply to a Request"
 
-    request_id = fields.Many2one("crm.request", required=True, ondelete="cascade")
-    request_type_id = fields.Many2one(related="request_id.request_type_id", readonly=True)
-    category_id = fields.Many2one(related="request_id.category_id", readonly=True)
+    # staff's wizard: a portal user reaches transient models too, and must not post as one
+    request_id = fields.Many2one("crm.request", required=True, ondelete="cascade",
+                                 groups="base.group_user")
+    request_type_id = fields.Many2one(related="request_id.request_type_id", readonly=True,
+                                      groups="base.group_user")
+    category_id = fields.Many2one(related="request_id.category_id", readonly=True,
+                                  groups="base.group_user")
     template_id = fields.Many2one(
         "crm.request.response.template", string="Canned Answer",
         domain="['&', '|', ('request_type_ids', '=', False), "
                "('request_type_ids', 'in', [request_type_id]), '|', "
-               "('category_ids', '=', False), ('category_ids', 'in', [category_id])]")
-    body = fields.Html(string="Message")
+               "('category_ids', '=', False), ('category_ids', 'in', [category_id])]",
+        groups="base.group_user")
+    body = fields.Html(string="Message", groups="base.group_user")
 
     @api.onchange("template_id")
     def _onchange_template_id(self):
