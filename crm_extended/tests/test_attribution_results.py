@@ -77,13 +77,19 @@ class TestCampaignResults(CampaignStoryCase):
         for i in range(4):
             many |= self.env["utm.campaign"].create({"name": "Campaign %d" % i})
         names = ["lead_count", "order_amount", "revenue", "margin", "roi"]
+        # The figures are reserved (groups=): the first read in the process looks the
+        # user's groups up, later reads find them in Odoo's cache. Whichever measured read
+        # came first paid for it, so that the counts depended on the tests run before:
+        # one read beforehand pays it for both.
+        self.campaign.read(names)
         few.invalidate_cache()
         with self.count_queries() as few_queries:
             few.read(names)
         many.invalidate_cache()
         with self.count_queries() as many_queries:
             many.read(names)
-        self.assertEqual(many_queries["queries"], few_queries["queries"])
+        # three times the campaigns, not one query more: one statement per figure for all
+        self.assertLessEqual(many_queries["queries"], few_queries["queries"])
 
     def test_campaign_cannot_end_before_it_starts(self):
         with self.assertRaises(ValidationError):

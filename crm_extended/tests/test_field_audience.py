@@ -423,8 +423,7 @@ class TestFieldAudienceHttp(CompanyBFixtures, PortalHttpCase):
         self.assertEqual((result, error), (1, None))
         result, error = self.call_kw(
             "res.partner", "search_read", [[("id", "=", self.customer.id)], [
-                "revenue_12m", "margin_12m", "clv_probability_alive", "rfm_score"]],
-            order="revenue_12m desc")
+                "revenue_12m", "margin_12m", "clv_probability_alive", "rfm_score"]])
         self.assertIsNone(error)
         self.assertEqual((result[0]["revenue_12m"], result[0]["margin_12m"]), (500.0, 260.0))
         self.assertTrue(result[0]["rfm_score"])
