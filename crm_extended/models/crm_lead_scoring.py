@@ -247,6 +247,10 @@ class CrmLead(models.Model):
         lead, in SQL."""
         frequencies = self.env["crm.lead.scoring.frequency"]
         frequencies.check_access_rights("unlink")
+        # Two rebuilds at once (the cron and "Run manually") would each add every lead to
+        # the other's rows; a live won/lost waits the few seconds of the rebuild (and is
+        # then counted by it or after it, never twice).
+        self.env.cr.execute("LOCK TABLE crm_lead_scoring_frequency IN EXCLUSIVE MODE")
         if teams is None:
             self.env.cr.execute("DELETE FROM crm_lead_scoring_frequency")
             self._scoring_add_frequencies(CLOSED_SQL, {})
