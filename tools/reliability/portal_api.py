@@ -43,6 +43,11 @@ PIVOT = {'title': 'Rel pivot', 'headers': [[{'title': 'Total', 'width': 1, 'heig
 XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 
 
+def field_meta(admin, model, field):
+    return admin(model, 'fields_get', [field],
+                 attributes=['store', 'searchable', 'group_operator'])[field]
+
+
 class Outcome(object):
     """What one API call answered: a result, a refusal, or a crash."""
 
@@ -115,9 +120,11 @@ class ApiProber(object):
         lines = self.admin_rpc('account.invoice.line', 'search', [('invoice_id', 'in', invoices)])
         return {'invoices': invoices, 'lines': lines, 'company': [customer['company']]}
 
-    def field_calls(self, model, field, ids, value, store):
+    def field_calls(self, model, field, ids, value, meta):
         """The ways a browser session reads a field: (label, method, args, kwargs, shows);
-        read_group only on a stored field (Odoo groups and sums nothing else)."""
+        read_group only on a stored field (Odoo groups by nothing else), and summed by
+        another field only when it has an aggregate (a rank, a percentage or a class has
+        none: Odoo returns no value for it, and the probe would be blind)."""
         def has_field(rows):
             return bool(rows) and any(field in row for row in rows)
 
@@ -136,12 +143,13 @@ class ApiProber(object):
                                                  for row in result.get('datas', [])
                                                  for cell in row)),
         ]
-        if store:
-            calls += [
-                ('read_group', 'read_group', [domain, [field, GROUP_BY[model]],
-                                              [GROUP_BY[model]]], {'lazy': False}, grouped),
-                ('read_group by it', 'read_group', [domain, [field], [field]], {'lazy': False},
-                 grouped)]
+        if meta.get('group_operator') and meta.get('store'):
+            calls.append(('read_group', 'read_group', [domain, [field, GROUP_BY[model]],
+                                                       [GROUP_BY[model]]], {'lazy': False},
+                          grouped))
+        if meta.get('store'):
+            calls.append(('read_group by it', 'read_group', [domain, [field], [field]],
+                          {'lazy': False}, grouped))
         return calls, [domain + split[0], domain + split[1]]
 
     def internal_figures(self, users):
@@ -156,10 +164,8 @@ class ApiProber(object):
                                                  False))
                     print('    blind: %s.%s is empty on the probed records' % (model, field))
                     continue
-                meta = self.admin_rpc(model, 'fields_get', [field], attributes=['store',
-                                                                                'searchable'])
-                calls, split = self.field_calls(model, field, ids, value,
-                                                meta[field].get('store'))
+                meta = field_meta(self.admin_rpc, model, field)
+                calls, split = self.field_calls(model, field, ids, value, meta)
                 for label, method, args, kwargs, shows in calls:
                     what = '%s.%s %s' % (model, field, label)
                     for channel, outcome in self.admin.calls(model, method, args, kwargs):
@@ -168,7 +174,7 @@ class ApiProber(object):
                         for channel, outcome in session.calls(model, method, args, kwargs):
                             self.attempt(session.login, '%s (%s)' % (what, channel), outcome,
                                          shows)
-                if meta[field].get('searchable'):
+                if meta.get('searchable'):
                     self.comparison(model, field, split, users[customer['key']])
 
     def comparison(self, model, field, split, sessions):
@@ -499,10 +505,12 @@ def expected_attempts(customers, admin):
     everyone = sum(users)
     per_field = 0
     for model, field, _scope in INTERNAL_FIELDS:
-        meta = admin(model, 'fields_get', [field], attributes=['store', 'searchable'])[field]
-        # read, search_read, export_data; two read_groups if stored; a comparison if
-        # searchable; each through JSON-RPC and XML-RPC
-        per_field += 2 * (3 + 2 * bool(meta.get('store')) + bool(meta.get('searchable')))
+        meta = field_meta(admin, model, field)
+        # read, search_read, export_data; a read_group by it if stored, one by another
+        # field if it also sums; a comparison if searchable; each through JSON-RPC and
+        # XML-RPC
+        per_field += 2 * (3 + bool(meta.get('store')) + bool(
+            meta.get('store') and meta.get('group_operator')) + bool(meta.get('searchable')))
     return (sum(per_field * n for n in users)
             + len(INTERNAL_MODELS) * 2 * everyone
             + 3 * 2 * 2 * everyone                                   # foreign records

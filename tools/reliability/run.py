@@ -26,7 +26,7 @@ SCENARIOS = [('concurrency', concurrency.run), ('crons', crons.run), ('faults', 
 # The checks each scenario makes when it runs to the end (keyed by the name its checks
 # carry): a scenario that stops early, or a check that silently went away, fails the run.
 EXPECTED_CHECKS = {'concurrency': ('concurrency', 7), 'crons': ('crons', 8),
-                   'faults': ('faults', 7), 'bad_input': ('bad input', 3),
+                   'faults': ('faults', 7), 'bad_input': ('bad input', 4),
                    'portal': ('portal', 10), 'lifecycle': ('lifecycle', 10)}
 RESULTS = os.path.join(ROOT, 'docs', 'RELIABILITY.md')
 BEGIN, END = '<!-- results: written by make test-reliability -->', '<!-- /results -->'
