@@ -313,6 +313,7 @@ class ApiProber(object):
             if change == 'internal':
                 self.admin_rpc('crm.request', 'write', [request], {'confidentiality': 'internal'})
                 first['internal'] += [name, number, chat]
+                first['markers'] += [name, number, chat]
                 reader = self.prober.browser('admin', 'admin')
             else:
                 self.admin_rpc('crm.request', 'write', [request],
@@ -323,7 +324,9 @@ class ApiProber(object):
                           'reader': reader, 'change': change})
         return stale
 
-    def stale_tokens(self, stale, browsers):
+    def stale_tokens(self, stale, browsers_of):
+        """Each user with the old tokens: what they see is judged against their own company
+        (the request moved to the second customer is theirs now, for its users)."""
         first = self.customers[0]
         for item in stale:
             request, token = item['request'], item['token']
@@ -334,14 +337,16 @@ class ApiProber(object):
                 item['reader'].json('/mail/chatter_fetch', {
                     'res_model': 'crm.request', 'res_id': request, 'limit': 50,
                     'token': current if item['change'] == 'moved' else None}), item['chat'])
-            for browser in browsers:
-                label = 'stale token of %s (%s)' % (item['number'], item['change'])
-                self.prober.probe(browser, first, '/my/requests %s' % label, browser.get(
-                    '/my/requests/%d?access_token=%s' % (request, token)))
-                self.prober.probe(browser, first, 'chatter_fetch %s' % label, browser.json(
-                    '/mail/chatter_fetch', {'res_model': 'crm.request', 'res_id': request,
-                                            'limit': 50, 'token': token}))
-                self.chatter_post(browser, first, request, token, label)
+            for customer in self.customers:
+                for browser in browsers_of[customer['key']]:
+                    label = 'stale token of %s (%s)' % (item['number'], item['change'])
+                    self.prober.probe(browser, customer, '/my/requests %s' % label, browser.get(
+                        '/my/requests/%d?access_token=%s' % (request, token)))
+                    self.prober.probe(browser, customer, 'chatter_fetch %s' % label,
+                                      browser.json('/mail/chatter_fetch', {
+                                          'res_model': 'crm.request', 'res_id': request,
+                                          'limit': 50, 'token': token}))
+                    self.chatter_post(browser, customer, request, token, label)
         # the control of chatter_post: the owner writes on their own request with its token
         owner = self.prober.browser(first['users'][0]['login'])
         request = first['docs']['crm.request'][0]
@@ -408,9 +413,11 @@ class ApiProber(object):
                 "WHERE a.res_model = 'crm.request' AND r.name = %s", [subject])
             served = [admin.get('/web/content/%d' % row[0]) for row in stored]
             if name == control[0]:
+                # the file as stored, byte for byte (its marker is a PDF comment, which
+                # pdftotext does not show)
                 self.prober.control('upload of a PDF, read back by a manager', served[0]
-                                    if served else browser.get('/my'),
-                                    'Relupload %s' % self.ctx.tag)
+                                    if served else browser.get('/my'), None,
+                                    lambda r: r.status_code == 200 and r.content == content)
                 continue
             self.ctx.tally.attempts += 1
             active = [r.headers.get('Content-Type') for r in served
@@ -491,7 +498,7 @@ def run(ctx, api, customers, stale):
     api.internal_models([s for ss in sessions.values() for s in ss])
     api.foreign_records(sessions)
     api.attachments(browsers)
-    api.stale_tokens(stale, everyone)
+    api.stale_tokens(stale, browsers)
     api.pivot(everyone)
     for customer in customers:
         api.uploads(browsers[customer['key']][0], customer)
