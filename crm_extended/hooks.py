@@ -117,6 +117,15 @@ def _rebuild_report_views(dbname, names):
                 env[name].init()
 
 
+def _sla_uninstall(cr):
+    """Drop the 90th-percentile aggregate of the SLA analysis: a function is no table or
+    column Odoo knows of, so its uninstall would leave it (and re-install replaces it)."""
+    from .report.crm_request_sla_report import P90_AGGREGATE
+    cr.execute(  # pylint: disable=sql-injection
+        "DROP AGGREGATE IF EXISTS %(name)s(double precision);"
+        "DROP FUNCTION IF EXISTS %(name)s_final(double precision[]);" % {"name": P90_AGGREGATE})
+
+
 def pre_init_hook(cr):
     # -- profitability
     _profitability_pre_init(cr)
@@ -134,4 +143,6 @@ def uninstall_hook(cr, registry):
     env = api.Environment(cr, SUPERUSER_ID, {})
     # -- reliability
     _reliability_uninstall(env)
+    # -- sla
+    _sla_uninstall(cr)
     cr.after("commit", partial(_rebuild_report_views, cr.dbname, _extended_report_views(env)))
