@@ -364,3 +364,8 @@ class CrmLead(models.Model):
         leads._scoring_count(1)
         leads._scoring_rescore()
         return result
+
+    @api.multi
+    def unlink(self):
+        self._scoring_count(-1)
+        return super().unlink()

@@ -99,6 +99,9 @@ class TestLeadScoring(CrmExtendedCase):
         # reopened, it leaves the counts again
         lost.write({"active": True, "probability": 60})
         self.assertEqual(self.frequencies()[("country_id", str(self.fr.id))], (1, 2))
+        # a deleted won lead leaves them too
+        won.unlink()
+        self.assertEqual(self.frequencies()[("country_id", str(self.be.id))], (2, 1))
         # the nightly rebuild in SQL finds what the live updates kept
         live = self.frequencies()
         self.Lead._scoring_rebuild(self.team)
