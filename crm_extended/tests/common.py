@@ -246,6 +246,19 @@ class CrmExtendedCase(SavepointCase):
 CrmExtendedCase.setUpClass = _ends_when_failing(CrmExtendedCase.__dict__["setUpClass"].__func__)
 
 
+class PipelineCase(CrmExtendedCase):
+    """Leads and opportunities on crm's own stages (New, Qualified, Proposition, Won)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Lead = cls.env["crm.lead"]
+        cls.stage_new = cls.env.ref("crm.stage_lead1")
+        cls.stage_qualified = cls.env.ref("crm.stage_lead2")
+        cls.stage_proposition = cls.env.ref("crm.stage_lead3")
+        cls.stage_won = cls.env.ref("crm.stage_lead4")
+
+
 class CrmRequestCase(CrmExtendedCase):
     """Service request fixtures: two teams (Rita works in the support team, Sally in the
     field service team), the seeded types, and a helper that files a request."""

@@ -3,18 +3,14 @@ updates, the salesperson's own probability, the stage prior and bounded rescorin
 from odoo.exceptions import AccessError, ValidationError
 
 from ..models.crm_lead_scoring import SCORING_FIELDS_PARAM, SCORING_MIN_HISTORY_PARAM
-from .common import CrmExtendedCase
+from .common import PipelineCase
 
 
-class TestLeadScoring(CrmExtendedCase):
+class TestLeadScoring(PipelineCase):
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.Lead = cls.env["crm.lead"]
-        cls.stage_new = cls.env.ref("crm.stage_lead1")
-        cls.stage_qualified = cls.env.ref("crm.stage_lead2")
-        cls.stage_proposition = cls.env.ref("crm.stage_lead3")
         assert cls.stage_new.sequence < cls.stage_qualified.sequence < \
             cls.stage_proposition.sequence
         cls.be = cls.env.ref("base.be")
