@@ -77,48 +77,107 @@ class CrmRequestSlaEscalation(models.Model):
         return _("%(hours)s working hours after the deadline") % {
             "hours": "%g" % self.hours_after}
 
-    def _fire(self, line, level):
-        """Do what the step says on the line's request and say in the chatter which step
-        fired and why."""
+    @api.model
+    def _fire_steps(self, fired, moment):
+        """Fire the due steps `fired` [(line, step, level)], in ladder order, in one batch:
+        each action's writes grouped over all the requests it concerns, then one chatter
+        message per request naming every step that fired on it and why, so that a sweep
+        costs one message (and one notification) per request, not per step."""
+        Request = self.env["crm.request"]
+        requests = Request.browse(list({line.request_id.id: None for line, _s, _l in fired}))
+        # what the steps do, applied in memory first: a later step of the same request
+        # sees the earlier ones (an activity goes to the leader just assigned)
+        state = {request: {"user": request.user_id, "priority": request.priority or "0",
+                           "paragraphs": [], "partners": self.env["res.partner"],
+                           "activities": []} for request in requests}
+        for line, step, level in fired:
+            request = line.request_id
+            outcome = step._apply(request, state[request])
+            state[request]["paragraphs"].append(_(
+                "<p>Service level escalation, step %(level)d of %(policy)s: %(reason)s "
+                "(deadline %(deadline)s). %(outcome)s</p>%(note)s") % {
+                    "level": level, "policy": html_escape(step.policy_id.name),
+                    "reason": step._describe(), "deadline": line._deadline_label(),
+                    "outcome": html_escape(outcome),
+                    "note": "<p>%s</p>" % html_escape(step.note) if step.note else ""})
+        # The chatter message says who was reassigned and which priority was raised: the
+        # field tracking would only repeat it, in a second message per request.
+        quiet = Request.with_context(tracking_disable=True)
+        for user, group in self._group(requests, lambda request: state[request]["user"]
+                                       if state[request]["user"] != request.user_id
+                                       else None).items():
+            quiet.browse(group.ids).with_context(crm_request_sla_sync=True).write(
+                {"user_id": user.id})
+            group.message_subscribe(partner_ids=user.partner_id.ids)
+        for priority, group in self._group(requests, lambda request: state[request]["priority"]
+                                           if state[request]["priority"] != (
+                                               request.priority or "0") else None).items():
+            # not in sync mode: a higher priority may bring other policies into play
+            quiet.browse(group.ids).write({"priority": priority})
+        escalated = requests.filtered(lambda request: not request.is_escalated)
+        if escalated:
+            quiet.browse(escalated.ids).with_context(crm_request_sla_sync=True).write({
+                "is_escalated": True, "date_escalated": fields.Datetime.to_string(moment)})
+        for request in requests:
+            for user, summary, note, activity_type in state[request]["activities"]:
+                request._schedule_follow_up(user, summary, note, activity_type=activity_type)
+            # queued, not sent inside the sweep: the mail queue's cron sends them in batches
+            request.with_context(mail_notify_force_send=False).message_post(
+                body="".join(state[request]["paragraphs"]), subtype="mail.mt_note",
+                partner_ids=state[request]["partners"].ids)
+
+    @staticmethod
+    def _group(records, key):
+        """{key: records} of the records whose key is set."""
+        groups = {}
+        for record in records:
+            value = key(record)
+            if value:
+                groups[value] = groups.get(value, record.browse()) | record
+        return groups
+
+    def _apply(self, request, state):
+        """Do what the step says to the in-memory `state` of `request` (responsible,
+        priority, who to notify, activities to schedule); return what it did, as the
+        chatter says it. Users without an email address are named, not notified."""
         self.ensure_one()
-        request = line.request_id
         leader = request.team_id.user_id
-        responsible = request.user_id or leader
-        recipients = self.env["res.partner"]
-        outcome = ""
+        responsible = state["user"] or leader
         if self.action == "notify_responsible":
-            recipients = responsible.partner_id
-            outcome = (_("Notified %s.") % responsible.name if responsible.email else
-                       _("Nobody notified: the request has no responsible with an email "
-                         "address."))
-        elif self.action == "reassign_leader":
-            if leader and leader != request.user_id:
-                request.user_id = leader
-                recipients = leader.partner_id
-                outcome = _("Reassigned to the team leader %s.") % leader.name
-            else:
-                outcome = _("Not reassigned: the team has no other leader.")
-        elif self.action == "notify_users":
-            recipients = self.user_ids.mapped("partner_id")
-            outcome = _("Notified %s.") % ", ".join(self.user_ids.mapped("name"))
-        elif self.action == "raise_priority":
-            priority = str(min(int(request.priority or 0) + 1, 3))
-            outcome = _("Priority raised from %(old)s to %(new)s stars.") % {
-                "old": request.priority or "0", "new": priority}
-            request.priority = priority
-        elif self.action == "schedule_activity":
-            request._schedule_follow_up(
-                responsible, self.note or _("Service level at risk"),
-                _("%(policy)s: %(reason)s.") % {
-                    "policy": self.policy_id.name, "reason": self._describe()},
-                activity_type=self.activity_type_id)
-            outcome = (_("Activity scheduled for %s.") % responsible.name if responsible
-                       else _("No activity: the request has no responsible nor team leader."))
-        request.message_post(
-            body=_("<p>Service level escalation, step %(level)d of %(policy)s: %(reason)s "
-                   "(deadline %(deadline)s). %(outcome)s</p>%(note)s") % {
-                "level": level, "policy": html_escape(self.policy_id.name),
-                "reason": self._describe(), "deadline": line._deadline_label(),
-                "outcome": html_escape(outcome),
-                "note": "<p>%s</p>" % html_escape(self.note) if self.note else ""},
-            subtype="mail.mt_note", partner_ids=recipients.ids)
+            return self._tell(responsible, state) if responsible else _(
+                "Nobody notified: the request has no responsible nor team leader.")
+        if self.action == "reassign_leader":
+            if not leader or leader == state["user"]:
+                return _("Not reassigned: the team has no other leader.")
+            state["user"] = leader
+            return " ".join([_("Reassigned to the team leader %s.") % leader.name,
+                             self._tell(leader, state)])
+        if self.action == "notify_users":
+            return self._tell(self.user_ids, state)
+        if self.action == "raise_priority":
+            old = state["priority"]
+            state["priority"] = str(min(int(old) + 1, 3))
+            return _("Priority raised from %(old)s to %(new)s stars.") % {
+                "old": old, "new": state["priority"]}
+        if not responsible:
+            return _("No activity: the request has no responsible nor team leader.")
+        state["activities"].append((
+            responsible, self.note or _("Service level at risk"),
+            _("%(policy)s: %(reason)s.") % {"policy": self.policy_id.name,
+                                            "reason": self._describe()},
+            self.activity_type_id))
+        return _("Activity scheduled for %s.") % responsible.name
+
+    @staticmethod
+    def _tell(users, state):
+        """Add the users with an email address to the message's recipients; say who they
+        are, and who could not be told for want of one."""
+        reachable = users.filtered("email")
+        state["partners"] |= reachable.mapped("partner_id")
+        said = []
+        if reachable:
+            said.append(_("Notified %s.") % ", ".join(reachable.mapped("name")))
+        if users - reachable:
+            said.append(_("Not notified, no email address: %s.")
+                        % ", ".join((users - reachable).mapped("name")))
+        return " ".join(said)

@@ -180,32 +180,35 @@ class CrmRequestSlaLine(models.Model):
         now = now or self.env["crm.request"]._sla_now()
         lines = self.search([("state", "=", "running"), ("next_escalation_date", "<=", now)],
                             order="next_escalation_date, id")
-        cache = {}
-        moment = fields.Datetime.from_string(now)
-        for line in lines:
-            line._fire_due_steps(moment, cache)
+        lines._fire_due_steps(fields.Datetime.from_string(now))
         return lines
 
-    def _fire_due_steps(self, moment, cache):
-        self.ensure_one()
-        policy = self.policy_id
-        steps = policy.escalation_ids.sorted(lambda step: step._threshold_hours_of(policy))
-        elapsed = self._elapsed(moment, cache)
-        level = self.escalation_level
-        # A minute's grace: the clock is counted to the second, the due date too.
-        while level < len(steps) and steps[level]._threshold_hours_of(policy) <= elapsed + 1.0 / 60:
-            steps[level]._fire(self, level + 1)
-            level += 1
-        working_time = self._working_time(cache)
-        self.write({
-            "escalation_level": level,
-            "next_escalation_date": self._next_escalation(
-                policy, level, self.consumed_hours, _to_datetime(self.date_clock),
-                working_time),
-        })
-        if level and not self.request_id.is_escalated:
-            self.request_id.with_context(crm_request_sla_sync=True).write({
-                "is_escalated": True, "date_escalated": fields.Datetime.to_string(moment)})
+    def _fire_due_steps(self, moment):
+        """Fire the steps of the lines' ladders due at `moment`, all lines in one batch:
+        their new levels and next due dates written per group of equal values, the steps
+        themselves fired together (see crm.request.sla.escalation._fire_steps)."""
+        cache, ladders, fired, groups = {}, {}, [], {}
+        for line in self:
+            policy = line.policy_id
+            if policy not in ladders:
+                ladders[policy] = policy.escalation_ids.sorted(
+                    lambda step: step._threshold_hours_of(policy))
+            steps = ladders[policy]
+            elapsed = line._elapsed(moment, cache)
+            level = line.escalation_level
+            # A minute's grace: the clock is counted to the second, the due date too.
+            while (level < len(steps)
+                   and steps[level]._threshold_hours_of(policy) <= elapsed + 1.0 / 60):
+                fired.append((line, steps[level], level + 1))
+                level += 1
+            key = (level, self._next_escalation(policy, level, line.consumed_hours,
+                                                _to_datetime(line.date_clock),
+                                                line._working_time(cache)))
+            groups[key] = groups.get(key, self.browse()) | line
+        for (level, next_date), lines in groups.items():
+            lines.write({"escalation_level": level, "next_escalation_date": next_date})
+        if fired:
+            self.env["crm.request.sla.escalation"]._fire_steps(fired, moment)
 
     def _deadline_label(self):
         """The deadline as the company reads it (its time zone)."""

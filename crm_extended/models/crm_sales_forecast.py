@@ -1,3 +1,4 @@
+# crm.sales.forecast: a quota of a month or quarter against live closed, won and open figures.
 from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
@@ -48,6 +49,11 @@ FORECAST_FIGURES = """
 """ % {"posted": posted_customer_invoices()}
 
 
+def _figure(string, help_text):
+    """An amount of the period read live by FORECAST_FIGURES, in company currency."""
+    return fields.Monetary(string, compute="_compute_figures", help=help_text)
+
+
 def period_start(day, period_type):
     day = fields.Date.from_string(day)
     month = day.month - (day.month - 1) % PERIOD_MONTHS[period_type]
@@ -85,23 +91,16 @@ class CrmSalesForecast(models.Model):
     currency_id = fields.Many2one(related="company_id.currency_id", readonly=True)
     quota = fields.Monetary(track_visibility="onchange",
                             help="Revenue to invoice in the period.")
-    closed_amount = fields.Monetary(
-        "Closed", compute="_compute_figures",
-        help="Won and invoiced: posted customer invoices minus credit notes of the "
-             "salesperson / sales channel dated in the period, untaxed, company currency.")
-    won_amount = fields.Monetary(
-        "Won", compute="_compute_figures",
-        help="Expected revenue of the opportunities won in the period.")
-    pipeline_amount = fields.Monetary(
-        "Pipeline", compute="_compute_figures",
-        help="Expected revenue of the open opportunities whose expected closing date falls "
-             "in the period.")
-    forecast_amount = fields.Monetary(
-        "Forecast", compute="_compute_figures",
-        help="The pipeline weighted by each opportunity's probability.")
-    best_case_amount = fields.Monetary(
-        "Best Case", compute="_compute_figures",
-        help="Closed plus the whole pipeline: every open opportunity of the period won.")
+    closed_amount = _figure(
+        "Closed", "Won and invoiced: posted customer invoices minus credit notes of the "
+                  "salesperson / sales channel dated in the period, untaxed, company currency.")
+    won_amount = _figure("Won", "Expected revenue of the opportunities won in the period.")
+    pipeline_amount = _figure("Pipeline", "Expected revenue of the open opportunities whose "
+                                          "expected closing date falls in the period.")
+    forecast_amount = _figure("Forecast",
+                              "The pipeline weighted by each opportunity's probability.")
+    best_case_amount = _figure("Best Case", "Closed plus the whole pipeline: every open "
+                                            "opportunity of the period won.")
     percent_of_quota_closed = fields.Float(
         "% of Quota Closed", compute="_compute_figures", digits=(16, 1))
     percent_of_quota_forecast = fields.Float(

@@ -32,6 +32,22 @@ class TestSlaStageAutomation(SlaCase):
         self.assertEqual(request.stage_id, self.stage_in_progress)
         self.assertFalse(request.first_response_date, "the customer's mail is no response")
 
+    def test_auto_reply_on_a_request_is_filed_but_moves_nothing(self):
+        # an out-of-office answer to our "waiting for you" mail is no news from the
+        # customer: the request keeps waiting (and its timeout keeps running)
+        request = self.waiting_request()
+        raw = MAIL.format(sender="brandon@azure.example.com", sender_name="Brandon Freeman",
+                          to="crmx-support@example.com", message_id="auto-reply-1",
+                          extra="Auto-Submitted: auto-replied\n",
+                          subject="Re: [%s] %s" % (request.number, request.name),
+                          body="I am out of the office until Monday.")
+        self.assertEqual(self.env["mail.thread"].message_process(None, raw.encode()),
+                         request.id)
+        self.assertTrue(request.message_ids.filtered(
+            lambda message: "out of the office" in (message.body or "")), "filed")
+        self.assertEqual(request.stage_id, self.stage_waiting)
+        self.assertFalse(request.first_response_date)
+
     def test_agent_messages_do_not_move_the_request(self):
         request = self.waiting_request()
         request.sudo(self.user_crm).message_post(

@@ -143,6 +143,18 @@ class TestSlaClock(SlaCase):
         request = self.file_request("2026-12-05 10:00")
         self.assertEqual(self.line(request, policy).deadline, at("2026-12-05 14:00"))
 
+    def test_policy_form_warns_when_round_the_clock(self):
+        from lxml import etree
+        arch = etree.fromstring(self.env["crm.request.sla.policy"].fields_view_get(
+            view_type="form")["arch"])
+        warning = arch.xpath("//div[hasclass('alert-warning')]")
+        self.assertEqual(len(warning), 1)
+        self.assertIn("round the clock", warning[0].text)
+        # shown exactly when round_the_clock is set, which the form reads
+        self.assertEqual(warning[0].get("modifiers"),
+                         '{"invisible": [["round_the_clock", "=", false]]}')
+        self.assertTrue(arch.xpath("//field[@name='round_the_clock']"))
+
     def test_partner_domain_and_customer_group_select_customers(self):
         group = self.env["crm.customer.group"].create({"name": "Crmx premium"})
         premium = self.create_policy("Crmx premium", 4,

@@ -61,3 +61,19 @@ class TestSlaAnalysis(SlaCase):
         self.assertAlmostEqual(resolution["resolution_hours"], (10 + 14 + 20) / 3.0)
         self.assertAlmostEqual(resolution["resolution_hours_p90"], 14 + 0.8 * (20 - 14))
         self.assertAlmostEqual(resolution["paused_hours"], 8.0)
+
+    def test_uninstall_drops_the_percentile_aggregate(self):
+        # Odoo's uninstall drops tables and columns, not SQL functions: the hook must
+        # (the SLA part of it only: the test's transaction is rolled back, the aggregate
+        # comes back with it)
+        from ..hooks import _sla_uninstall
+        from ..report.crm_request_sla_report import P90_AGGREGATE
+
+        def functions():
+            self.env.cr.execute("SELECT proname FROM pg_proc WHERE proname LIKE %s",
+                                (P90_AGGREGATE + "%",))
+            return sorted(row[0] for row in self.env.cr.fetchall())
+
+        self.assertEqual(functions(), [P90_AGGREGATE, P90_AGGREGATE + "_final"])
+        _sla_uninstall(self.env.cr)
+        self.assertEqual(functions(), [])

@@ -59,6 +59,27 @@ class TestRequestWorkInvoice(CrmRequestCase):
             request.action_invoice_work()
         self.assertIn("receivable account", str(told.exception))
         self.assertFalse(work.invoice_id)
+        self.assertFalse(self.env["account.invoice"].search(
+            [("partner_id", "=", self.customer.id)]), "no invoice half-written")
+
+    def test_customer_without_pricelist_is_refused(self):
+        request = self.create_request("Install chairs")
+        work = self.log_work(request, hours=1, product_id=self.service.id)
+        invoices = self.env["account.invoice"].search_count(
+            [("partner_id", "=", self.customer.id)])
+        # no pricelist at all: neither the customer's nor one Odoo would fall back to
+        # (the company's default, an active one)
+        self.env["ir.property"].search(
+            [("fields_id.name", "=", "property_product_pricelist")]).unlink()
+        self.env["product.pricelist"].search([]).write({"active": False})
+        self.customer.invalidate_cache()
+        self.assertFalse(self.customer.property_product_pricelist)
+        with self.assertRaises(UserError) as told:
+            request.action_invoice_work()
+        self.assertIn("no pricelist", str(told.exception))
+        self.assertFalse(work.invoice_id)
+        self.assertEqual(self.env["account.invoice"].search_count(
+            [("partner_id", "=", self.customer.id)]), invoices, "no invoice half-written")
 
     def test_bad_work_is_refused(self):
         request = self.create_request("Install chairs")

@@ -37,10 +37,18 @@ def odoo_cli(ctx, *args):
          '--without-demo=all', '--logfile=%s' % ctx.cfg.log('%s.cli.log' % ctx.cfg.db), *args)
 
 
+def public_functions(ctx):
+    """The functions and aggregates of the public schema, with their arguments."""
+    return {row[0] for row in ctx.cluster.query("""
+        SELECT p.oid::regprocedure::text FROM pg_proc p
+          JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'public'""")}
+
+
 def install_on_data(ctx):
     """Fill the bare database (the dependencies only) with data, then install the addon."""
     rpc = Rpc(ctx.cfg)
     ctx.data = dataset.generate(rpc, scale=ctx.args.scale)
+    ctx.functions_before = public_functions(ctx)
     before = dataset.snapshot(ctx.cluster)
     ctx.server.stop()
     odoo_cli(ctx, '-i', 'crm_extended')
@@ -102,8 +110,9 @@ def owned_by_addon(ctx):
 
 def left_behind(ctx, owned):
     """Everything of crm_extended still in the database after the uninstall, named: its
-    XML ids, models, tables, columns, sequences, and the messages, followers, activities and
-    attachments of its records (tied by model name, which nothing cascades)."""
+    XML ids, models, tables, columns, sequences, SQL functions, and the messages, followers,
+    activities and attachments of its records (tied by model name, which nothing
+    cascades)."""
     query, models = ctx.cluster.query, owned['models']
     found = ['ir.model.data %s.%s (%s %s)' % row for row in query(
         "SELECT module, name, model, res_id FROM ir_model_data WHERE module = 'crm_extended' "
@@ -118,6 +127,12 @@ def left_behind(ctx, owned):
         "WHERE (table_name, column_name) IN %s", [tuple(owned['columns']) or (('', ''),)])]
     found += ['ir.sequence %s %s' % row for row in query(
         "SELECT id, name FROM ir_sequence WHERE id = ANY(%s)", [owned['sequences']])]
+    # SQL functions (the SLA analysis's percentile aggregate) are nothing Odoo tracks: any
+    # the database has now and had not before the install, or named after the addon
+    before = getattr(ctx, 'functions_before', None)
+    found += ['function %s' % name for name in sorted(public_functions(ctx))
+              if (before is not None and name not in before)
+              or name.startswith('crm_extended')]
     for table, column in (('mail_message', 'model'), ('mail_followers', 'res_model'),
                           ('mail_activity', 'res_model'), ('ir_attachment', 'res_model')):
         found += ['%d %s of %s' % (count, table, model) for model, count in query(
