@@ -32,11 +32,13 @@ class ResConfigSettings(models.TransientModel):
     lead_scoring_fields = fields.Char(
         default=DEFAULT_SCORING_FIELDS,
         help="Technical names of the lead's fields whose won and lost frequencies predict "
-             "the probability, separated by commas. The stage always counts.")
+             "the probability, separated by commas. The stage always counts.",
+        groups="base.group_system")
     lead_scoring_min_history = fields.Integer(
         "Minimum History", default=DEFAULT_MIN_HISTORY,
         help="Won and lost leads a sales channel needs before its leads are scored; until "
-             "then they take their stage's probability.")
+             "then they take their stage's probability.",
+        groups="base.group_system")
 
     @api.model
     def _mailing_attribution_days(self):

@@ -1,19 +1,19 @@
-# The customer's lifetime value scores on res.partner, searchable.
+"""res.partner: the customer's lifetime value scores, kept per company in crm.partner.clv and
+shown (and searched) on the partner for the company of the figures."""
 # Copyright 2026 crm_extended authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import api, fields, models
-from odoo.osv import expression
+from odoo import fields, models
 
-from .crm_partner_clv import CLV_COLUMNS
+from .res_partner_company_figures import company_figure_field
 
 
 def _clv_field(field_class, column, string, **kwargs):
-    """The partner's read-only field clv_<column>: the column of its crm.partner.clv row
-    in the user's current company, searchable there (internal users only)."""
-    return field_class(string=string, compute="_compute_clv", readonly=True, copy=False,
-                       groups="base.group_user",
-                       search=lambda partners, operator, value: partners._search_clv(
-                           column, operator, value), **kwargs)
+    """The partner's field clv_<column>: the column of its crm.partner.clv row in the
+    company of the figures (internal users only). A customer without a row matches no
+    comparison such as "< 0.3", so that one never invoiced is not taken for one slipping
+    away."""
+    return company_figure_field(field_class, "crm.partner.clv", column, string,
+                                "base.group_user", **kwargs)
 
 
 class ResPartner(models.Model):
@@ -33,43 +33,3 @@ class ResPartner(models.Model):
         fields.Float, "expected_value_12m", "Expected value (12 months)", digits=(16, 2),
         help="Untaxed, in company currency, discounted at the model's yearly rate.")
     clv_model_date = _clv_field(fields.Date, "model_date", "Lifetime value model date")
-
-    def _compute_clv(self):
-        """The scores of the displayed partners in the user's company, in one query."""
-        ids = [partner_id for partner_id in self.ids if isinstance(partner_id, int)]
-        rows = self.env["crm.partner.clv"].search([
-            ("partner_id", "in", ids), ("company_id", "=", self.env.user.company_id.id)])
-        by_partner = {row.partner_id.id: row for row in rows}
-        no_row = self.env["crm.partner.clv"]
-        for partner in self:
-            row = by_partner.get(partner.id, no_row)
-            for column in CLV_COLUMNS:
-                partner["clv_" + column] = row[column]
-
-    @api.model
-    def _search_clv(self, column, operator, value):
-        """Partners whose crm.partner.clv row of the user's company satisfies ``column
-        operator value``, as a subquery."""
-        scores = self.env["crm.partner.clv"]
-        scores.check_access_rights("read")
-        company = [("company_id", "=", self.env.user.company_id.id)]
-        domain = [(column, operator, value)]
-        unscored_match = self._clv_unscored_match(operator, value)
-        query = scores._where_calc(expression.AND([
-            company, ["!"] + domain if unscored_match else domain]))
-        scores._apply_ir_rules(query, "read")
-        from_clause, where_clause, params = query.get_sql()
-        subquery = 'SELECT "crm_partner_clv".partner_id FROM %s WHERE %s' % (
-            from_clause, where_clause or "TRUE")
-        return [("id", "not inselect" if unscored_match else "inselect", (subquery, params))]
-
-    @api.model
-    def _clv_unscored_match(self, operator, value):
-        """Whether a partner without scores meets the condition: only "= False" and its
-        likes ("!= 0.3" too); comparisons such as "< 0.3" match scored customers only,
-        so that a customer never invoiced is not taken for one slipping away."""
-        values = value if isinstance(value, (list, tuple)) else [value]
-        if operator not in ("=", "!=", "in", "not in"):
-            return False
-        return (any(item is False or item is None for item in values)
-                != (operator in expression.NEGATIVE_TERM_OPERATORS))

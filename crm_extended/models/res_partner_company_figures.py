@@ -1,7 +1,8 @@
 # Copyright 2026 crm_extended authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """res.partner: figures kept per customer and company in narrow tables (crm.partner.rfm,
-crm.partner.ranking), shown and searched on the partner for one company at a time."""
+crm.partner.ranking, crm.partner.clv), shown and searched on the partner for one company at
+a time."""
 from odoo import api, models
 from odoo.osv import expression
 

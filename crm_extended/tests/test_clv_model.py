@@ -290,6 +290,11 @@ class TestClvModel(CrmExtendedCase):
         self.assertEqual(mine.mapped("company_id"), self.company_clv)
         partner = self.env["res.partner"].sudo(self.user_clv).browse(self.weekly.id)
         self.assertNotEqual(partner.clv_probability_alive, 0.9)
+        # a segment or scheduled action working for one company reads that company's
+        self.assertEqual(self.weekly.with_context(
+            force_company=self.company.id).clv_probability_alive, 0.9)
+        self.assertNotEqual(self.weekly.with_context(
+            force_company=self.company_clv.id).clv_probability_alive, 0.9)
         with self.assertRaises(AccessError):
             self.model.sudo(self.user_salesman).read(["bgnbd_r"])
 

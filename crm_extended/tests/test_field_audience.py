@@ -101,7 +101,9 @@ def own_fields(env):
     """(model, field) of every field crm_extended defines or redefines, on its own models
     and on those it extends, as Odoo recorded them (ir.model.data of the module) and as
     the registry has them (redefinitions of Odoo's fields keep their first module's
-    record)."""
+    record). A field delegated through _inherits (res.users reading res.partner's) is ours
+    when its parent's field is: Odoo files such fields' ir.model.data under whichever module
+    was loading when they appeared, ours included."""
     data = env["ir.model.data"].sudo().search([
         ("module", "=", "crm_extended"), ("model", "=", "ir.model.fields")])
     recorded = env["ir.model.fields"].sudo().browse(data.mapped("res_id"))
@@ -109,9 +111,16 @@ def own_fields(env):
     found |= {(model_name, name) for model_name in env.registry
               for name, field in env.registry[model_name]._fields.items()
               if field._module == "crm_extended"}
+
+    def parent_is_ours(model, name):
+        parent = model._fields[model._fields[name].related[0]].comodel_name
+        return (parent, name) in found
+
     return {(model_name, name) for model_name, name in found
             if model_name in env and name in env[model_name]._fields
-            and not env[model_name]._abstract and name not in ODOO_MAGIC_FIELDS}
+            and not env[model_name]._abstract and name not in ODOO_MAGIC_FIELDS
+            and (not env[model_name]._fields[name].inherited
+                 or parent_is_ours(env[model_name], name))}
 
 
 def browser_paths(model, name):
