@@ -11,6 +11,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from .crm_extended_sql import posted_customer_invoices
+from .crm_partner_clv import INTERNAL
 
 _logger = logging.getLogger(__name__)
 
@@ -91,7 +92,6 @@ CURRENCIES_WITHOUT_RATE_SQL = """
 WEEK_DAYS = 7.0
 PREDICTION_DAYS = 90
 VALUE_MONTHS = 12
-INTERNAL = "base.group_user"
 
 
 def _result(field_type, string, **kwargs):

@@ -6,6 +6,7 @@ import io
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+# Lifetime value figures are for staff: every field of the CLV models carries this group.
 INTERNAL = "base.group_user"
 
 # The columns the scoring writes, in the order of the rows handed to _write_scores.

@@ -4,7 +4,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
-INTERNAL = "base.group_user"
+from .crm_partner_clv import INTERNAL
 
 
 class CrmSegment(models.Model):
