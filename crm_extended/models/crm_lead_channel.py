@@ -337,6 +337,34 @@ class CrmLead(models.Model):
         leads.invalidate_cache()
         return leads._propose_to_resellers()
 
+    @api.model
+    def _cron_notify_partner_proposals(self):
+        """Tell each reseller by email of the leads proposed to it since the last run, in one
+        mail per reseller: the assignment engine stays a fixed number of queries whatever
+        the number of leads, and a reseller handed 20 leads reads one mail, not 20. The
+        mail goes to the reseller's portal users (who answer in the portal), else to the
+        reseller's own address. Returns the resellers told."""
+        assignments = self.env["crm.partner.assignment"].search(
+            [("state", "=", "proposed"), ("date_notified", "=", False)])
+        template = self.env.ref("crm_extended.mail_template_crm_partner_proposal")
+        portal_url = self.env["ir.config_parameter"].sudo().get_param("web.base.url")
+        by_reseller = {}
+        for assignment in assignments:
+            by_reseller.setdefault(assignment.partner_id, []).append(assignment)
+        for reseller, proposals in by_reseller.items():
+            contacts = self.env["res.users"].sudo().search([
+                ("partner_id.commercial_partner_id", "=", reseller.id), ("share", "=", True),
+            ]).mapped("partner_id").filtered("email") or reseller.filtered("email")
+            if contacts:
+                template.with_context(
+                    proposals=sorted(proposals, key=lambda row: (
+                        row.date_deadline or "", row.lead_id.name)),
+                    portal_url=portal_url,
+                ).send_mail(reseller.id, email_values={
+                    "recipient_ids": [(6, 0, contacts.ids)]})
+        assignments.write({"date_notified": fields.Datetime.now()})
+        return self.env["res.partner"].browse([reseller.id for reseller in by_reseller])
+
     # ------------------------------------------------------------------
     # the reseller's answer (called as superuser by the portal, after its access check)
     # ------------------------------------------------------------------

@@ -34,3 +34,7 @@ class CrmPartnerAssignment(models.Model):
         help="Working hours of the company's calendar between the proposal and the "
              "acceptance.")
     decline_reason = fields.Text(readonly=True)
+    date_notified = fields.Datetime(
+        "Reseller Told on", readonly=True,
+        help="When the reseller was told of the proposal by email (one mail per reseller "
+             "gathers the proposals made since the last).")

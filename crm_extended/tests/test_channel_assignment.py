@@ -155,3 +155,49 @@ class TestChannelAssignment(ChannelFixtures, PortalCase):
         with self.assertRaises(AccessError):
             lead.sudo(self.portal_west).action_assign_partner()
         self.assertFalse(lead.partner_assigned_id)
+
+
+class TestChannelProposalMail(ChannelFixtures, PortalCase):
+    """A reseller is told by email of the leads proposed to it: one mail per reseller for
+    the proposals since the last run, to its portal users, never twice."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.create_channel_fixtures()
+
+    def proposal_mails(self, users):
+        return self.env["mail.mail"].search([
+            ("recipient_ids", "in", users.mapped("partner_id").ids),
+            ("subject", "like", "proposed to")])
+
+    def test_each_reseller_gets_one_mail_listing_its_leads_once(self):
+        leads = (self.create_lead("Sunset Dental", self.california)
+                 | self.create_lead("Malibu Surf", self.california)
+                 | self.create_lead("Hudson Bakery", self.new_york))
+        self.assertEqual(leads.sudo(self.user_salesman).action_assign_partner(), 3)
+        Lead = self.env["crm.lead"]
+        told = Lead._cron_notify_partner_proposals()
+        self.assertIn(self.reseller_west, told)
+        self.assertIn(self.reseller_east, told)
+        west = self.proposal_mails(self.portal_west)
+        self.assertEqual(len(west), 1, "one mail for both leads")
+        self.assertEqual(west.recipient_ids, self.portal_west.partner_id)
+        self.assertEqual(west.subject, "2 new lead(s) proposed to West Coast Office")
+        self.assertIn("Sunset Dental", west.body_html)
+        self.assertIn("Malibu Surf", west.body_html)
+        self.assertNotIn("Hudson Bakery", west.body_html, "not another reseller's lead")
+        self.assertIn("/my/leads", west.body_html)
+        east = self.proposal_mails(self.portal_east)
+        self.assertEqual(len(east), 1)
+        self.assertIn("Hudson Bakery", east.body_html)
+        # nothing new proposed: nobody is told again
+        self.assertNotIn(self.reseller_west, Lead._cron_notify_partner_proposals())
+        self.assertEqual(len(self.proposal_mails(self.portal_west | self.portal_east)), 2)
+
+    def test_answered_proposals_are_not_told(self):
+        lead = self.propose(self.create_lead("Sunset Dental", self.california),
+                            self.reseller_west)
+        lead._partner_decline(self.reseller_west, "Too far away")
+        self.env["crm.lead"]._cron_notify_partner_proposals()
+        self.assertFalse(self.proposal_mails(self.portal_west))
