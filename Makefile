@@ -10,6 +10,7 @@ DB        ?= crm_extended
 TEST_DB   ?= crm_extended_test
 CORE_DB   ?= crm_extended_core
 RUNNER_DB ?= crm_extended_runner
+RUNNER_RUNS ?= install,update,core
 HTTP_PORT ?= 8069
 TEST_HTTP_PORT ?= 18069
 PGPORT    ?= 54329
@@ -62,8 +63,10 @@ test-odoo: venv pg
 
 # odoo-bin -i crm_extended, then -u crm_extended, then -u of the core addons, --test-enable,
 # on a demo database; ends with "N passed, N failed" (see tools/test_runner.py).
+# RUNNER_RUNS=install,core skips the separate update: the core run updates crm_extended too.
 test-runner: venv pg
-	@TEST_HTTP_PORT=$(TEST_HTTP_PORT) $(VENV)/bin/python tools/test_runner.py --db=$(RUNNER_DB)
+	@TEST_HTTP_PORT=$(TEST_HTTP_PORT) $(VENV)/bin/python tools/test_runner.py --db=$(RUNNER_DB) \
+		--runs=$(RUNNER_RUNS)
 
 test-browser: venv pg
 	@browser/run.sh

@@ -110,6 +110,9 @@
         "views/crm_clv_model_views.xml",
         "views/crm_partner_clv_views.xml",
 
+        # -- lead scoring
+        "views/crm_lead_scoring_views.xml",
+
         # menus last: they point at the actions above
         "views/crm_extended_menus.xml",
     ],

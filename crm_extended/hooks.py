@@ -5,6 +5,8 @@ from functools import partial
 from odoo import SUPERUSER_ID, api
 from odoo.modules.registry import Registry
 
+from .models.crm_extended_sql import posted_customer_invoices
+
 
 def _profitability_pre_init(cr):
     # Created before the ORM sees the fields, so that installing on a database with a
@@ -18,53 +20,57 @@ def _profitability_pre_init(cr):
     """)
 
 
+# Run by _profitability_post_init; built once from constants, no input.
+PROFITABILITY_FILL = """
+    WITH cost AS (
+        SELECT line.id,
+               COALESCE(own.value_float, dflt.value_float, 0)
+                 * COALESCE(product_uom.factor, 1) / COALESCE(line_uom.factor, 1)
+                 AS cost_price
+          FROM account_invoice_line line
+          JOIN account_invoice inv ON inv.id = line.invoice_id
+          JOIN ir_model_fields f ON f.model = 'product.product'
+                                AND f.name = 'standard_price'
+          LEFT JOIN product_product pp ON pp.id = line.product_id
+          LEFT JOIN product_template pt ON pt.id = pp.product_tmpl_id
+          LEFT JOIN product_uom product_uom ON product_uom.id = pt.uom_id
+          LEFT JOIN product_uom line_uom ON line_uom.id = line.uom_id
+                AND line_uom.category_id = product_uom.category_id
+          LEFT JOIN ir_property own ON own.fields_id = f.id
+                AND own.res_id = 'product.product,' || line.product_id
+                AND own.company_id = line.company_id
+          LEFT JOIN ir_property dflt ON dflt.fields_id = f.id AND dflt.res_id IS NULL
+                AND dflt.company_id = line.company_id
+         WHERE {posted}
+    )
+    UPDATE account_invoice_line line
+       SET cost_price = cost.cost_price,
+           margin = ROUND((line.price_subtotal_signed
+                           - CASE WHEN inv.type = 'out_refund' THEN -1 ELSE 1 END
+                             * cost.cost_price * line.quantity) / cur.rounding)
+                    * cur.rounding
+      FROM cost, account_invoice inv, res_company company, res_currency cur
+     WHERE cost.id = line.id AND inv.id = line.invoice_id
+       AND company.id = line.company_id AND cur.id = company.currency_id;
+
+    UPDATE account_invoice_line SET margin = price_subtotal_signed WHERE margin IS NULL;
+
+    UPDATE account_invoice inv
+       SET margin = totals.margin,
+           margin_percent = CASE WHEN totals.revenue <> 0
+                                 THEN 100 * totals.margin / totals.revenue ELSE 0 END
+      FROM (SELECT invoice_id, SUM(margin) AS margin,
+                   SUM(price_subtotal_signed) AS revenue
+              FROM account_invoice_line GROUP BY invoice_id) totals
+     WHERE totals.invoice_id = inv.id;
+    UPDATE account_invoice SET margin = 0, margin_percent = 0 WHERE margin IS NULL;
+""".format(posted=posted_customer_invoices("inv"))
+
+
 def _profitability_post_init(cr):
     """Cost and margin of the customer invoices posted before installation: the product's
     cost now (the best estimate there is), converted to the line's unit of measure."""
-    cr.execute("""
-        WITH cost AS (
-            SELECT line.id,
-                   COALESCE(own.value_float, dflt.value_float, 0)
-                     * COALESCE(product_uom.factor, 1) / COALESCE(line_uom.factor, 1)
-                     AS cost_price
-              FROM account_invoice_line line
-              JOIN account_invoice inv ON inv.id = line.invoice_id
-              JOIN ir_model_fields f ON f.model = 'product.product'
-                                    AND f.name = 'standard_price'
-              LEFT JOIN product_product pp ON pp.id = line.product_id
-              LEFT JOIN product_template pt ON pt.id = pp.product_tmpl_id
-              LEFT JOIN product_uom product_uom ON product_uom.id = pt.uom_id
-              LEFT JOIN product_uom line_uom ON line_uom.id = line.uom_id
-                    AND line_uom.category_id = product_uom.category_id
-              LEFT JOIN ir_property own ON own.fields_id = f.id
-                    AND own.res_id = 'product.product,' || line.product_id
-                    AND own.company_id = line.company_id
-              LEFT JOIN ir_property dflt ON dflt.fields_id = f.id AND dflt.res_id IS NULL
-                    AND dflt.company_id = line.company_id
-             WHERE inv.type IN ('out_invoice', 'out_refund') AND inv.state IN ('open', 'paid')
-        )
-        UPDATE account_invoice_line line
-           SET cost_price = cost.cost_price,
-               margin = ROUND((line.price_subtotal_signed
-                               - CASE WHEN inv.type = 'out_refund' THEN -1 ELSE 1 END
-                                 * cost.cost_price * line.quantity) / cur.rounding)
-                        * cur.rounding
-          FROM cost, account_invoice inv, res_company company, res_currency cur
-         WHERE cost.id = line.id AND inv.id = line.invoice_id
-           AND company.id = line.company_id AND cur.id = company.currency_id;
-
-        UPDATE account_invoice_line SET margin = price_subtotal_signed WHERE margin IS NULL;
-
-        UPDATE account_invoice inv
-           SET margin = totals.margin,
-               margin_percent = CASE WHEN totals.revenue <> 0
-                                     THEN 100 * totals.margin / totals.revenue ELSE 0 END
-          FROM (SELECT invoice_id, SUM(margin) AS margin,
-                       SUM(price_subtotal_signed) AS revenue
-                  FROM account_invoice_line GROUP BY invoice_id) totals
-         WHERE totals.invoice_id = inv.id;
-        UPDATE account_invoice SET margin = 0, margin_percent = 0 WHERE margin IS NULL;
-    """)
+    cr.execute(PROFITABILITY_FILL)
 
 
 def _own_mail_thread_models(env):

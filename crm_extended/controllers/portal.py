@@ -406,8 +406,8 @@ class CrmExtendedPortal(CustomerPortal):
              True, _("Please choose a type of request.")),
             ("sale_order_id", "sale.order", "id", [("partner_id", "child_of", commercial.id)],
              False, _("This order is not one of yours.")),
-            ("invoice_id", "account.invoice", "id", [
-                ("commercial_partner_id", "=", commercial.id), ("state", "in", ["open", "paid"])],
+            ("invoice_id", "account.invoice", "id",
+             [("commercial_partner_id", "=", commercial.id)] + posted_customer_invoices_domain(),
              False, _("This invoice is not one of yours.")),
             # a product the customer bought: portal users do not read the catalogue
             ("product_id", "sale.order.line", "product_id", [

@@ -73,3 +73,6 @@ from . import crm_clv_model
 from . import crm_partner_clv
 from . import res_partner_clv
 from . import crm_segment_clv
+# -- lead scoring
+from . import crm_lead_scoring_frequency
+from . import crm_lead_scoring

@@ -10,6 +10,8 @@ from dateutil.relativedelta import relativedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .crm_extended_sql import posted_customer_invoices
+
 _logger = logging.getLogger(__name__)
 
 try:
@@ -34,7 +36,7 @@ PURCHASES_SQL = """
         SELECT refund.refund_invoice_id AS invoice_id,
                sum(refund.amount_untaxed_signed) AS amount
           FROM account_invoice refund
-         WHERE refund.type = 'out_refund' AND refund.state IN ('open', 'paid')
+         WHERE {refunds}
            AND refund.company_id = %(company_id)s AND refund.refund_invoice_id IS NOT NULL
            AND refund.date_invoice <= %(date_to)s
          GROUP BY refund.refund_invoice_id
@@ -43,7 +45,7 @@ PURCHASES_SQL = """
                sum(inv.amount_untaxed_signed + coalesce(refunded.amount, 0)) AS amount
           FROM account_invoice inv
           LEFT JOIN refunded ON refunded.invoice_id = inv.id
-         WHERE inv.type = 'out_invoice' AND inv.state IN ('open', 'paid')
+         WHERE {invoices}
            AND inv.company_id = %(company_id)s AND inv.commercial_partner_id IS NOT NULL
            AND inv.date_invoice >= %(date_from)s AND inv.date_invoice <= %(date_to)s
          GROUP BY inv.commercial_partner_id, inv.date_invoice
@@ -53,7 +55,7 @@ PURCHASES_SQL = """
         SELECT refund.commercial_partner_id AS partner_id,
                sum(refund.amount_untaxed_signed) AS amount
           FROM account_invoice refund
-         WHERE refund.type = 'out_refund' AND refund.state IN ('open', 'paid')
+         WHERE {refunds}
            AND refund.company_id = %(company_id)s AND refund.refund_invoice_id IS NULL
            AND refund.date_invoice >= %(date_from)s AND refund.date_invoice <= %(date_to)s
          GROUP BY refund.commercial_partner_id
@@ -66,7 +68,8 @@ PURCHASES_SQL = """
       FROM days LEFT JOIN unlinked ON unlinked.partner_id = days.partner_id
      GROUP BY days.partner_id
      ORDER BY days.partner_id
-"""
+""".format(invoices=posted_customer_invoices("inv", ("out_invoice",)),
+           refunds=posted_customer_invoices("refund", ("out_refund",)))
 
 # Currencies of the company's posted customer documents in a window that have no rate
 # on or before the document's date: their amounts in company currency mean nothing.
@@ -75,8 +78,7 @@ CURRENCIES_WITHOUT_RATE_SQL = """
       FROM account_invoice inv
       JOIN res_company company ON company.id = inv.company_id
       JOIN res_currency currency ON currency.id = inv.currency_id
-     WHERE inv.company_id = %(company_id)s AND inv.state IN ('open', 'paid')
-       AND inv.type IN ('out_invoice', 'out_refund')
+     WHERE inv.company_id = %(company_id)s AND {posted}
        AND inv.currency_id != company.currency_id
        AND inv.date_invoice >= %(date_from)s AND inv.date_invoice <= %(date_to)s
        AND NOT EXISTS (
@@ -84,7 +86,7 @@ CURRENCIES_WITHOUT_RATE_SQL = """
             WHERE rate.currency_id = inv.currency_id AND rate.name <= inv.date_invoice
               AND (rate.company_id IS NULL OR rate.company_id = inv.company_id))
      ORDER BY currency.name
-"""
+""".format(posted=posted_customer_invoices("inv"))
 
 WEEK_DAYS = 7.0
 PREDICTION_DAYS = 90
@@ -92,9 +94,13 @@ VALUE_MONTHS = 12
 INTERNAL = "base.group_user"
 
 
+def _result(field_type, string, **kwargs):
+    """A field that fitting, validating or scoring writes: never typed, not copied, internal."""
+    return field_type(string, readonly=True, copy=False, groups=INTERNAL, **kwargs)
+
+
 def _parameter(string, help_text):
-    return fields.Float(string, digits=(16, 6), readonly=True, copy=False, groups=INTERNAL,
-                        help=help_text)
+    return _result(fields.Float, string, digits=(16, 6), help=help_text)
 
 
 class CrmClvModel(models.Model):
@@ -150,43 +156,31 @@ class CrmClvModel(models.Model):
                            "spend.")
     gg_gamma = _parameter("gamma", "Gamma-Gamma: scale of the distribution of customers' "
                                    "scale of spend.")
-    log_likelihood = fields.Float("BG/NBD log-likelihood", readonly=True, copy=False,
-                                  groups=INTERNAL)
-    gg_log_likelihood = fields.Float("Gamma-Gamma log-likelihood", readonly=True, copy=False,
-                                     groups=INTERNAL)
-    calibration_date_from = fields.Date("Calibrated from", readonly=True, copy=False,
-                                        groups=INTERNAL)
-    calibration_date_to = fields.Date("Calibrated to", readonly=True, copy=False,
-                                      groups=INTERNAL)
-    customer_count = fields.Integer("Customers fitted", readonly=True, copy=False,
-                                    groups=INTERNAL)
-    repeat_customer_count = fields.Integer(
-        "Repeat buyers", readonly=True, copy=False, groups=INTERNAL,
+    log_likelihood = _result(fields.Float, "BG/NBD log-likelihood")
+    gg_log_likelihood = _result(fields.Float, "Gamma-Gamma log-likelihood")
+    calibration_date_from = _result(fields.Date, "Calibrated from")
+    calibration_date_to = _result(fields.Date, "Calibrated to")
+    customer_count = _result(fields.Integer, "Customers fitted")
+    repeat_customer_count = _result(
+        fields.Integer, "Repeat buyers",
         help="Customers with more than one purchase day in the window: only they tell "
              "the model how customers drop out, and only their spend fits Gamma-Gamma.")
-    fit_date = fields.Datetime("Fitted on", readonly=True, copy=False, groups=INTERNAL)
-    last_error = fields.Text("Last failure", readonly=True, copy=False, groups=INTERNAL,
-                             help="Why the last fit failed; the parameters above are those "
-                                  "of the last good fit.")
-    scored_count = fields.Integer("Customers scored", readonly=True, copy=False,
-                                  groups=INTERNAL)
+    fit_date = _result(fields.Datetime, "Fitted on")
+    last_error = _result(fields.Text, "Last failure",
+                         help="Why the last fit failed; the parameters above are those "
+                              "of the last good fit.")
+    scored_count = _result(fields.Integer, "Customers scored")
 
-    validation_date = fields.Datetime("Validated on", readonly=True, copy=False,
-                                      groups=INTERNAL)
-    holdout_date_from = fields.Date("Holdout from", readonly=True, copy=False,
-                                    groups=INTERNAL)
-    holdout_date_to = fields.Date("Holdout to", readonly=True, copy=False, groups=INTERNAL)
-    holdout_predicted_purchases = fields.Float(
-        "Predicted repeat purchases", digits=(16, 1), readonly=True, copy=False,
-        groups=INTERNAL)
-    holdout_actual_purchases = fields.Integer("Actual repeat purchases", readonly=True,
-                                              copy=False, groups=INTERNAL)
-    holdout_predicted_revenue = fields.Monetary(
-        "Predicted revenue", currency_field="currency_id", readonly=True, copy=False,
-        groups=INTERNAL)
-    holdout_actual_revenue = fields.Monetary(
-        "Actual revenue", currency_field="currency_id", readonly=True, copy=False,
-        groups=INTERNAL)
+    validation_date = _result(fields.Datetime, "Validated on")
+    holdout_date_from = _result(fields.Date, "Holdout from")
+    holdout_date_to = _result(fields.Date, "Holdout to")
+    holdout_predicted_purchases = _result(fields.Float, "Predicted repeat purchases",
+                                          digits=(16, 1))
+    holdout_actual_purchases = _result(fields.Integer, "Actual repeat purchases")
+    holdout_predicted_revenue = _result(fields.Monetary, "Predicted revenue",
+                                        currency_field="currency_id")
+    holdout_actual_revenue = _result(fields.Monetary, "Actual revenue",
+                                     currency_field="currency_id")
 
     _sql_constraints = [
         ("company_uniq", "unique (company_id)", "A company has one lifetime value model."),

@@ -79,6 +79,19 @@ class CrmLead(models.Model):
         return [name for name in allowed if name in PORTAL_LEAD_FIELDS]
 
     @api.model
+    def _where_calc(self, domain, active_test=True):
+        # search, search_count and read_group: a condition on a field the reseller may not
+        # read would tell its value one comparison at a time
+        if self._is_reseller_session():
+            hidden = {leaf[0].split(".")[0] for leaf in domain or []
+                      if isinstance(leaf, (list, tuple)) and leaf and isinstance(leaf[0], str)
+                      } - PORTAL_LEAD_FIELDS
+            if hidden:
+                raise AccessError(_("Resellers cannot search leads by these fields: %s")
+                                  % ", ".join(sorted(hidden)))
+        return super()._where_calc(domain, active_test=active_test)
+
+    @api.model
     def read_group(self, domain, fields, groupby, offset=0, limit=None, orderby=False,
                    lazy=True):
         if self._is_reseller_session():

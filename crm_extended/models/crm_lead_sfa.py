@@ -1,4 +1,4 @@
-"""crm.lead: next step following the activities, probability following the stage."""
+"""crm.lead: next step following the activities, probability following the automated one."""
 from odoo import api, fields, models
 from odoo.tools import float_compare
 
@@ -15,7 +15,7 @@ class CrmLead(models.Model):
     probability_manual = fields.Boolean(
         "Probability Set by Hand", copy=False,
         help="The probability is the salesperson's own estimate and no longer follows the "
-             "stage's default probability. Untick to follow the stage again.")
+             "automated probability. Untick to follow it again.")
 
     # next step <-> activities
 
@@ -42,7 +42,8 @@ class CrmLead(models.Model):
                     values["next_step"], values["next_step_date"]):
                 lead.write(values)
 
-    # probability: follows the stage unless set by hand
+    # probability: follows the automated probability (the stage's while the sales channel
+    # lacks history, see crm_lead_scoring) unless set by hand
 
     @api.model
     def _onchange_stage_id_values(self, stage_id):
@@ -59,17 +60,22 @@ class CrmLead(models.Model):
     @api.onchange("probability")
     def _onchange_probability_manual(self):
         self.probability_manual = self._is_probability_manual(
-            {"probability": self.probability}, self.stage_id)
+            {"probability": self.probability}, self.stage_id, self.automated_probability)
 
     @api.onchange("probability_manual")
     def _onchange_probability_follow_stage(self):
         if not self.probability_manual and self.stage_id:
-            self.probability = self.stage_id.probability
+            # an unsaved lead has no automated probability yet: its stage's is the prior
+            self.probability = self.automated_probability or self.stage_id.probability
 
     @api.model
-    def _is_probability_manual(self, vals, stage):
-        return bool(vals.get("active", True)) and float_compare(
-            vals["probability"], stage.probability or 0.0, precision_digits=2) != 0
+    def _is_probability_manual(self, vals, stage, automated=None):
+        """A probability is the salesperson's own when it is neither the stage's (what Odoo
+        puts on a stage change, before the lead is rescored) nor the automated one."""
+        probability = vals["probability"]
+        return bool(vals.get("active", True)) and all(
+            float_compare(probability, default or 0.0, precision_digits=2) != 0
+            for default in (stage.probability, automated) if default is not None)
 
     @api.model
     def create(self, vals):
@@ -78,7 +84,8 @@ class CrmLead(models.Model):
             vals = dict(vals, **self._onchange_stage_id_values(vals["stage_id"]))
         lead = super().create(vals)
         if ("probability" in vals and "probability_manual" not in vals
-                and self._is_probability_manual(vals, lead.stage_id)):
+                and self._is_probability_manual(
+                    vals, lead.stage_id, lead.sudo().automated_probability)):
             lead.probability_manual = True
         return lead
 
@@ -90,16 +97,11 @@ class CrmLead(models.Model):
                 # each part takes its own probability rule (see _onchange_stage_id_values)
                 return sticky.write(dict(vals)) and (self - sticky).write(dict(vals))
         if "probability" in vals and "probability_manual" not in vals:
-            stages = self.env["crm.stage"].browse(vals.get("stage_id"))
-            if stages or not self:
-                groups = [(stages, self)]
-            else:
-                groups = [(stage, self.filtered(lambda lead, s=stage: lead.stage_id == s))
-                          for stage in self.mapped("stage_id")]
-                groups.append((stages, self.filtered(lambda lead: not lead.stage_id)))
-            for stage, leads in groups:
+            stage = self.env["crm.stage"].browse(vals.get("stage_id"))
+            manual = self.filtered(lambda lead: self._is_probability_manual(
+                vals, stage or lead.stage_id, lead.sudo().automated_probability))
+            for leads, flag in ((manual, True), (self - manual, False)):
                 if leads:
-                    super(CrmLead, leads).write(dict(
-                        vals, probability_manual=self._is_probability_manual(vals, stage)))
+                    super(CrmLead, leads).write(dict(vals, probability_manual=flag))
             return True
         return super().write(vals)

@@ -1,11 +1,12 @@
 import re
 import uuid
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from email.utils import formataddr
 
 from odoo import SUPERUSER_ID, _, api, fields, models, registry
 from odoo.addons.crm.models.crm_stage import AVAILABLE_PRIORITIES
 from odoo.exceptions import UserError, ValidationError
+from odoo.osv import expression
 from odoo.tools import email_split, html2plaintext, plaintext2html
 
 from .crm_extended_sql import normalize_email
@@ -14,6 +15,8 @@ from .crm_request_type import CONFIDENTIALITY, DOCUMENT_TYPES
 
 # Case numbers quoted in a subject: "[WAR/2026/00042]" or a bare "REQ/2026/00042".
 CASE_NUMBER_RE = re.compile(r"\[([^\[\]]{3,64})\]|\b([A-Z][\w-]*/\d{4}/\d+)\b")
+# Operators Odoo's own code puts in domains besides the public ones.
+INTERNAL_OPERATORS = ("inselect", "not inselect")
 # Characters of a mailed request's description: the mail itself stays whole in the chatter.
 DESCRIPTION_LIMIT = 10000
 
@@ -167,6 +170,55 @@ class CrmRequest(models.Model):
                         "company": request.company_id.name, "records": ", ".join(foreign)})
 
     @api.model
+    def _check_value_types(self, vals):
+        """Refuse values of the wrong kind with a clear error before they reach the
+        routing rules or PostgreSQL (integrators send them over XML-RPC): an id that is
+        not a number, a date that is not one, text that is not text or holds a NUL byte."""
+        for name, value in vals.items():
+            field = self._fields.get(name)
+            if field is None or value is None or value is False:
+                continue
+            error = None
+            if field.type == "many2one" and (isinstance(value, bool) or not isinstance(
+                    value, (int, models.BaseModel))):
+                error = _("%s must be given as a record id.")
+            elif field.type in ("date", "datetime") and not isinstance(value, date):
+                parse = (fields.Date if field.type == "date" else fields.Datetime).from_string
+                try:
+                    parse(value)
+                except (TypeError, ValueError):
+                    error = _("%s is not a valid date.")
+            elif field.type in ("char", "text", "html") and (
+                    not isinstance(value, str) or "\x00" in value):
+                error = _("%s must be text without NUL bytes.")
+            if error:
+                raise ValidationError(error % field.get_description(self.env)["string"])
+
+    @api.model
+    def _where_calc(self, domain, active_test=True):
+        # Odoo raises a TypeError deep inside for a leaf sent as a list (as XML-RPC sends
+        # them) whose operator it does not know
+        for leaf in domain or []:
+            if isinstance(leaf, (list, tuple)) and (
+                    len(leaf) != 3 or not isinstance(leaf[1], str)
+                    or leaf[1].lower() not in expression.TERM_OPERATORS + INTERNAL_OPERATORS):
+                raise UserError(_("This search condition is not valid: %s") % (leaf,))
+        return super()._where_calc(domain, active_test=active_test)
+
+    @api.model
+    def read_group(self, domain, fields, groupby, offset=0, limit=None, orderby=False,
+                   lazy=True):
+        # Odoo answers a group-by on no field with a KeyError from deep inside
+        groupbys = [groupby] if isinstance(groupby, str) else list(groupby or [])
+        unknown = [str(spec) for spec in groupbys if not isinstance(spec, str)
+                   or spec.split(":")[0].strip() not in self._fields]
+        if unknown:
+            raise UserError(_("Requests cannot be grouped by %s: there is no such field.")
+                            % ", ".join(unknown))
+        return super().read_group(domain, fields, groupby, offset=offset, limit=limit,
+                                  orderby=orderby, lazy=lazy)
+
+    @api.model
     def _check_requester_values(self, partner, email):
         if not partner and not email:
             raise ValidationError(
@@ -189,6 +241,7 @@ class CrmRequest(models.Model):
 
     @api.model
     def create(self, vals):
+        self._check_value_types(vals)
         vals = self._prepare_create_values(dict(vals))
         vals["message_follower_ids"] = (vals.get("message_follower_ids") or []) + \
             self._creation_follower_commands(vals)
@@ -316,6 +369,7 @@ class CrmRequest(models.Model):
 
     @api.multi
     def write(self, vals):
+        self._check_value_types(vals)
         vals = dict(vals)
         if "partner_id" in vals or "partner_email" in vals:
             for request in self:

@@ -2,6 +2,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
 from .crm_lead_conversion import LEAD_SOURCE_REQUIRED_PARAM
+from .crm_lead_scoring import (
+    DEFAULT_MIN_HISTORY, DEFAULT_SCORING_FIELDS, SCORING_FIELDS_PARAM, SCORING_MIN_HISTORY_PARAM)
 
 MAILING_ATTRIBUTION = "crm_extended.mailing_attribution"
 MAILING_ATTRIBUTION_DAYS = "crm_extended.mailing_attribution_days"
@@ -24,6 +26,16 @@ class ResConfigSettings(models.TransientModel):
         "Lead Source Required on Conversion",
         help="A lead can only become an opportunity once its source is known.")
 
+    # -- lead scoring
+    lead_scoring_fields = fields.Char(
+        default=DEFAULT_SCORING_FIELDS,
+        help="Technical names of the lead's fields whose won and lost frequencies predict "
+             "the probability, separated by commas. The stage always counts.")
+    lead_scoring_min_history = fields.Integer(
+        "Minimum History", default=DEFAULT_MIN_HISTORY,
+        help="Won and lost leads a sales channel needs before its leads are scored; until "
+             "then they take their stage's probability.")
+
     @api.model
     def _mailing_attribution_days(self):
         """The window of the last-touch rule in days, 0 when the rule is off."""
@@ -39,6 +51,15 @@ class ResConfigSettings(models.TransientModel):
                 raise ValidationError(
                     _("The mailing attribution window must be at least one day."))
 
+    @api.constrains("lead_scoring_fields", "lead_scoring_min_history")
+    def _check_lead_scoring(self):
+        leads = self.env["crm.lead"]
+        for settings in self:
+            leads._scoring_check_fields(leads._scoring_parse_fields(settings.lead_scoring_fields))
+            if settings.lead_scoring_min_history < 1:
+                raise ValidationError(_("Lead scoring needs a minimum history of at least one "
+                                        "won or lost lead."))
+
     @api.model
     def get_values(self):
         values = super().get_values()
@@ -48,6 +69,9 @@ class ResConfigSettings(models.TransientModel):
             mailing_attribution_days=int(params.get_param(
                 MAILING_ATTRIBUTION_DAYS, DEFAULT_MAILING_ATTRIBUTION_DAYS)),
             crm_lead_source_required=params.get_param(LEAD_SOURCE_REQUIRED_PARAM) == "True",
+            lead_scoring_fields=params.get_param(SCORING_FIELDS_PARAM, DEFAULT_SCORING_FIELDS),
+            lead_scoring_min_history=int(params.get_param(
+                SCORING_MIN_HISTORY_PARAM, DEFAULT_MIN_HISTORY)),
         )
         return values
 
@@ -58,4 +82,12 @@ class ResConfigSettings(models.TransientModel):
         params.set_param(MAILING_ATTRIBUTION, repr(self.mailing_attribution))
         params.set_param(MAILING_ATTRIBUTION_DAYS, self.mailing_attribution_days)
         params.set_param(LEAD_SOURCE_REQUIRED_PARAM, str(bool(self.crm_lead_source_required)))
+        scoring = (params.get_param(SCORING_FIELDS_PARAM, DEFAULT_SCORING_FIELDS),
+                   int(params.get_param(SCORING_MIN_HISTORY_PARAM, DEFAULT_MIN_HISTORY)))
+        scoring_fields = self.lead_scoring_fields or "stage_id"
+        params.set_param(SCORING_FIELDS_PARAM, scoring_fields)
+        params.set_param(SCORING_MIN_HISTORY_PARAM, self.lead_scoring_min_history)
+        if scoring != (scoring_fields, self.lead_scoring_min_history):
+            # other fields count other values: the tables and scores are rebuilt at once
+            self.env["crm.lead"]._cron_lead_scoring()
         return result

@@ -73,3 +73,6 @@ from . import test_portal_channel
 
 # -- lifetime value
 from . import test_clv_model
+
+# -- lead scoring
+from . import test_lead_scoring

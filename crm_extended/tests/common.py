@@ -84,14 +84,9 @@ class CrmExtendedCase(SavepointCase):
                                   cls.env.ref("sales_team.group_sale_manager").id,
                                   cls.env.ref("account.group_account_manager").id])],
         })
-        cls.customer = cls.env["res.partner"].create({
-            "name": "Azure Interior", "is_company": True, "customer": True,
-            "email": "info@azure.example.com",
-        })
-        cls.contact = cls.env["res.partner"].create({
-            "name": "Brandon Freeman", "parent_id": cls.customer.id,
-            "email": "brandon@azure.example.com",
-        })
+        cls.customer, cls.contact = cls.create_customer(
+            "Azure Interior", "info@azure.example.com",
+            "Brandon Freeman", "brandon@azure.example.com")
         cls.portal_user = users.create({
             "name": "Brandon Freeman", "login": "crmx_portal", "password": "crmx_portal",
             "partner_id": cls.contact.id,
@@ -100,6 +95,18 @@ class CrmExtendedCase(SavepointCase):
         cls.product = cls.create_product("Office Chair", list_price=200.0, cost=120.0)
         cls.service = cls.create_product("Installation", list_price=80.0, cost=30.0,
                                          type="service")
+
+    @classmethod
+    def create_customer(cls, name, email, contact_name, contact_email, **values):
+        """A company (a customer unless ``values`` say otherwise) and one contact of it,
+        both of the company's res.company."""
+        company = cls.env["res.partner"].create(dict(
+            {"is_company": True, "customer": True}, name=name, email=email, **values))
+        contact = cls.env["res.partner"].create({
+            "name": contact_name, "parent_id": company.id, "email": contact_email,
+            "company_id": company.company_id.id,
+        })
+        return company, contact
 
     @classmethod
     def create_company(cls, name, chart=False):
@@ -239,6 +246,19 @@ class CrmExtendedCase(SavepointCase):
 CrmExtendedCase.setUpClass = _ends_when_failing(CrmExtendedCase.__dict__["setUpClass"].__func__)
 
 
+class PipelineCase(CrmExtendedCase):
+    """Leads and opportunities on crm's own stages (New, Qualified, Proposition, Won)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Lead = cls.env["crm.lead"]
+        cls.stage_new = cls.env.ref("crm.stage_lead1")
+        cls.stage_qualified = cls.env.ref("crm.stage_lead2")
+        cls.stage_proposition = cls.env.ref("crm.stage_lead3")
+        cls.stage_won = cls.env.ref("crm.stage_lead4")
+
+
 class CrmRequestCase(CrmExtendedCase):
     """Service request fixtures: two teams (Rita works in the support team, Sally in the
     field service team), the seeded types, and a helper that files a request."""
@@ -291,36 +311,21 @@ class PortalCase(CrmRequestCase):
             "email": "nicole@azure.example.com",
         })
         cls.portal_colleague = cls.create_portal_user(cls.colleague, "crmx_portal_colleague")
-        cls.other_customer = cls.env["res.partner"].create({
-            "name": "Globex Logistics", "is_company": True, "customer": True,
-            "email": "info@globex.example.com",
-        })
-        cls.other_contact = cls.env["res.partner"].create({
-            "name": "Hank Scorpio", "parent_id": cls.other_customer.id,
-            "email": "hank@globex.example.com",
-        })
+        cls.other_customer, cls.other_contact = cls.create_customer(
+            "Globex Logistics", "info@globex.example.com",
+            "Hank Scorpio", "hank@globex.example.com")
         cls.portal_other = cls.create_portal_user(cls.other_contact, "crmx_portal_other")
         cls.company_b = cls.env["res.company"].create({
             "name": "Crmx Second Company", "currency_id": cls.currency.id,
         })
-        cls.customer_b = cls.env["res.partner"].create({
-            "name": "Bluebird Traders", "is_company": True, "customer": True,
-            "company_id": cls.company_b.id, "email": "info@bluebird.example.com",
-        })
-        cls.contact_b = cls.env["res.partner"].create({
-            "name": "Bella Bird", "parent_id": cls.customer_b.id, "company_id": cls.company_b.id,
-            "email": "bella@bluebird.example.com",
-        })
+        cls.customer_b, cls.contact_b = cls.create_customer(
+            "Bluebird Traders", "info@bluebird.example.com",
+            "Bella Bird", "bella@bluebird.example.com", company_id=cls.company_b.id)
         cls.portal_company_b = cls.create_portal_user(cls.contact_b, "crmx_portal_b",
                                                       company=cls.company_b)
-        cls.supplier = cls.env["res.partner"].create({
-            "name": "Wood Corner", "is_company": True, "supplier": True, "customer": False,
-            "email": "sales@woodcorner.example.com",
-        })
-        cls.supplier_contact = cls.env["res.partner"].create({
-            "name": "Willie Burke", "parent_id": cls.supplier.id,
-            "email": "willie@woodcorner.example.com",
-        })
+        cls.supplier, cls.supplier_contact = cls.create_customer(
+            "Wood Corner", "sales@woodcorner.example.com",
+            "Willie Burke", "willie@woodcorner.example.com", supplier=True, customer=False)
         cls.portal_supplier = cls.create_portal_user(cls.supplier_contact, "crmx_portal_supplier")
 
     @classmethod

@@ -50,6 +50,22 @@ class TestChannelAccess(ChannelFixtures, PortalCase):
         self.assertNotIn("credit risk",
                          str(self.env["crm.lead"].sudo(self.portal_west).search_read([])))
 
+    def test_reseller_cannot_search_by_hidden_fields(self):
+        # two complementary searches on our note would tell it (found by the reliability
+        # suite's reseller probes)
+        Lead = self.env["crm.lead"].sudo(self.portal_west)
+        for domain in ([("description", "ilike", "credit risk")],
+                       [("description", "not ilike", "credit risk")],
+                       [("probability", ">", 10)], [("user_id.name", "=", "x")]):
+            with self.subTest(domain=domain), self.assertRaises(AccessError):
+                Lead.search(domain)
+        with self.assertRaises(AccessError):
+            Lead.read_group([("probability", ">", 10)], ["stage_id"], ["stage_id"])
+        # the shared fields still search
+        self.assertEqual(Lead.search([("name", "ilike", "Malibu"),
+                                      ("partner_assign_state", "=", "proposed")]),
+                         self.lead_west)
+
     def test_reseller_writes_nothing_directly(self):
         for values in ({"planned_revenue": 1}, {"partner_assigned_id": False},
                        {"partner_name": "Hacked"}):

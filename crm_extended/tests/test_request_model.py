@@ -1,9 +1,10 @@
 import re
 from datetime import datetime
+from xmlrpc.client import Binary
 
 from psycopg2 import IntegrityError
 
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import mute_logger
 
 from .common import CrmRequestCase
@@ -122,3 +123,48 @@ class TestRequestModel(CrmRequestCase):
         shared_customer = self.env["res.partner"].create({"name": "Shared", "company_id": False})
         self.assertEqual(self.create_request("Shared case", partner=shared_customer).partner_id,
                          shared_customer)
+
+    def test_values_of_the_wrong_kind_are_refused_clearly(self):
+        # What integrators send over XML-RPC by mistake; each used to end in a KeyError,
+        # TypeError or PostgreSQL error instead of saying which value is wrong.
+        Request = self.env["crm.request"]
+        before = Request.search_count([])
+        cases = [("request_type_id", "abc"), ("partner_id", {"id": 1}),
+                 ("date_deadline", "not a date"), ("date_deadline", "2026-02-30 10:00:00"),
+                 ("description", b"\xff\xfe garbage"), ("description", Binary(b"\xff")),
+                 ("name", "abc\x00def")]
+        for name, value in cases:
+            values = {"name": "Question", "request_type_id": self.type_help.id,
+                      "partner_id": self.customer.id, name: value}
+            with self.subTest(field=name, value=value), self.cr.savepoint():
+                with self.assertRaises(ValidationError) as refused:
+                    Request.create(values)
+                self.assertIn(Request._fields[name].get_description(self.env)["string"],
+                              refused.exception.name)
+        self.assertEqual(Request.search_count([]), before)
+        request = self.create_request()
+        deadline = request.date_deadline
+        with self.assertRaisesRegex(ValidationError, "Deadline"), self.cr.savepoint():
+            request.write({"date_deadline": "2026-13-01 00:00:00"})
+        request.invalidate_cache()
+        self.assertEqual(request.date_deadline, deadline)
+
+    def test_group_by_an_unknown_field_is_refused_clearly(self):
+        with self.assertRaisesRegex(UserError, "no such field"):
+            self.env["crm.request"].read_group(
+                [], ["name"], ["name); DROP TABLE crm_request; --"])
+        # a real field with its granularity still groups
+        request = self.create_request()
+        groups = self.env["crm.request"].read_group([("id", "=", request.id)], ["create_date"],
+                                                    ["create_date:month"])
+        self.assertEqual([group["create_date_count"] for group in groups], [1])
+
+    def test_search_with_an_unknown_operator_is_refused_clearly(self):
+        request = self.create_request("Opening hours?")
+        Request = self.env["crm.request"]
+        for domain in ([["name", "DELETE", "x"]], [("name", "DELETE", "x")], [["name", "="]]):
+            with self.subTest(domain=domain), self.assertRaises(UserError):
+                Request.search(domain)
+        # leaves sent as lists, as XML-RPC sends them, still search
+        self.assertEqual(Request.search([["id", "=", request.id], ["name", "ilike", "hours"]]),
+                         request)

@@ -2,19 +2,14 @@ from datetime import date, timedelta
 
 from odoo import fields
 
-from .common import CrmExtendedCase
+from .common import PipelineCase
 
 
-class TestSfaOpportunity(CrmExtendedCase):
+class TestSfaOpportunity(PipelineCase):
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.Lead = cls.env["crm.lead"]
-        cls.stage_new = cls.env.ref("crm.stage_lead1")
-        cls.stage_qualified = cls.env.ref("crm.stage_lead2")
-        cls.stage_proposition = cls.env.ref("crm.stage_lead3")
-        cls.stage_won = cls.env.ref("crm.stage_lead4")
         cls.call = cls.env.ref("mail.mail_activity_data_call")
         cls.email = cls.env.ref("mail.mail_activity_data_email")
         cls.lead_model = cls.env.ref("crm.model_crm_lead")

@@ -115,9 +115,10 @@ def file_request(rpc, intake, customer, name, by_mail):
         'partner_id': customer['id'], 'description': 'Filed over XML-RPC.'})
 
 
-def requests_at_once(ctx, clients=4, per_client=250):
-    """4 x 250 requests filed at once, over XML-RPC and by mail: exactly 1,000 requests,
-    1,000 distinct case numbers, each with its confirmation, and no error seen by a client."""
+def requests_at_once(ctx, clients=4, per_client=100):
+    """4 x 100 requests filed at once, over XML-RPC and by mail: exactly 400 requests, 400
+    distinct case numbers, each with its confirmation, and no error seen by a client (400
+    collide on the numbering as surely as 1,000 did, in well under half the time)."""
     cfg, cluster, tally = ctx.cfg, ctx.cluster, ctx.tally
     admin = Rpc(cfg)
     intake = intake_team(ctx, admin)

@@ -9,6 +9,7 @@ import subprocess
 import requests
 
 import portal_api
+import portal_reseller
 from harness import Rpc, is_refusal, json_error
 
 NAME = 'portal'
@@ -469,7 +470,8 @@ def expected_attempts(customers, admin):
                     + 9             # tamper()
                     + 11 + 5 + 1)   # request_form(): refused, ignored, the foreign reply
         total += per_user * len(customer['users'])
-    return total + portal_api.expected_attempts(customers, admin)
+    return (total + portal_api.expected_attempts(customers, admin)
+            + portal_reseller.expected_attempts())
 
 
 def run(ctx):
@@ -506,10 +508,12 @@ def run(ctx):
                             'HTTP %d' % home.status_code)
             prober.everything(browser, customer)
     portal_api.run(ctx, api, customers, stale)
+    portal_reseller.run(ctx, prober, api, customers)
     attempts = ctx.tally.attempts - attempts_before
     leaks = ctx.tally.leaks[leaks_before:]
     ctx.tally.check(NAME, 'no leak in %d attempts (pages and API) by 3 portal users of 2 '
-                    'companies and a salesperson of another team' % attempts, not leaks,
+                    'companies, a salesperson of another team and the portal users of 2 '
+                    'resellers' % attempts, not leaks,
                     '%d leaks: %s' % (len(leaks), '; '.join(leaks[:8])))
     ctx.tally.check(NAME, 'no crash on any attempt (server error or JSON-RPC/XML-RPC '
                     'error other than a refusal)', not prober.errors,

@@ -43,6 +43,11 @@ PIVOT = {'title': 'Rel pivot', 'headers': [[{'title': 'Total', 'width': 1, 'heig
 XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 
 
+def field_meta(admin, model, field):
+    return admin(model, 'fields_get', [field],
+                 attributes=['store', 'searchable', 'group_operator'])[field]
+
+
 class Outcome(object):
     """What one API call answered: a result, a refusal, or a crash."""
 
@@ -115,9 +120,11 @@ class ApiProber(object):
         lines = self.admin_rpc('account.invoice.line', 'search', [('invoice_id', 'in', invoices)])
         return {'invoices': invoices, 'lines': lines, 'company': [customer['company']]}
 
-    def field_calls(self, model, field, ids, value, store):
+    def field_calls(self, model, field, ids, value, meta):
         """The ways a browser session reads a field: (label, method, args, kwargs, shows);
-        read_group only on a stored field (Odoo groups and sums nothing else)."""
+        read_group only on a stored field (Odoo groups by nothing else), and summed by
+        another field only when it has an aggregate (a rank, a percentage or a class has
+        none: Odoo returns no value for it, and the probe would be blind)."""
         def has_field(rows):
             return bool(rows) and any(field in row for row in rows)
 
@@ -136,12 +143,13 @@ class ApiProber(object):
                                                  for row in result.get('datas', [])
                                                  for cell in row)),
         ]
-        if store:
-            calls += [
-                ('read_group', 'read_group', [domain, [field, GROUP_BY[model]],
-                                              [GROUP_BY[model]]], {'lazy': False}, grouped),
-                ('read_group by it', 'read_group', [domain, [field], [field]], {'lazy': False},
-                 grouped)]
+        if meta.get('group_operator') and meta.get('store'):
+            calls.append(('read_group', 'read_group', [domain, [field, GROUP_BY[model]],
+                                                       [GROUP_BY[model]]], {'lazy': False},
+                          grouped))
+        if meta.get('store'):
+            calls.append(('read_group by it', 'read_group', [domain, [field], [field]],
+                          {'lazy': False}, grouped))
         return calls, [domain + split[0], domain + split[1]]
 
     def internal_figures(self, users):
@@ -156,10 +164,8 @@ class ApiProber(object):
                                                  False))
                     print('    blind: %s.%s is empty on the probed records' % (model, field))
                     continue
-                meta = self.admin_rpc(model, 'fields_get', [field], attributes=['store',
-                                                                                'searchable'])
-                calls, split = self.field_calls(model, field, ids, value,
-                                                meta[field].get('store'))
+                meta = field_meta(self.admin_rpc, model, field)
+                calls, split = self.field_calls(model, field, ids, value, meta)
                 for label, method, args, kwargs, shows in calls:
                     what = '%s.%s %s' % (model, field, label)
                     for channel, outcome in self.admin.calls(model, method, args, kwargs):
@@ -168,7 +174,7 @@ class ApiProber(object):
                         for channel, outcome in session.calls(model, method, args, kwargs):
                             self.attempt(session.login, '%s (%s)' % (what, channel), outcome,
                                          shows)
-                if meta[field].get('searchable'):
+                if meta.get('searchable'):
                     self.comparison(model, field, split, users[customer['key']])
 
     def comparison(self, model, field, split, sessions):
@@ -307,6 +313,7 @@ class ApiProber(object):
             if change == 'internal':
                 self.admin_rpc('crm.request', 'write', [request], {'confidentiality': 'internal'})
                 first['internal'] += [name, number, chat]
+                first['markers'] += [name, number, chat]
                 reader = self.prober.browser('admin', 'admin')
             else:
                 self.admin_rpc('crm.request', 'write', [request],
@@ -317,7 +324,9 @@ class ApiProber(object):
                           'reader': reader, 'change': change})
         return stale
 
-    def stale_tokens(self, stale, browsers):
+    def stale_tokens(self, stale, browsers_of):
+        """Each user with the old tokens: what they see is judged against their own company
+        (the request moved to the second customer is theirs now, for its users)."""
         first = self.customers[0]
         for item in stale:
             request, token = item['request'], item['token']
@@ -328,14 +337,16 @@ class ApiProber(object):
                 item['reader'].json('/mail/chatter_fetch', {
                     'res_model': 'crm.request', 'res_id': request, 'limit': 50,
                     'token': current if item['change'] == 'moved' else None}), item['chat'])
-            for browser in browsers:
-                label = 'stale token of %s (%s)' % (item['number'], item['change'])
-                self.prober.probe(browser, first, '/my/requests %s' % label, browser.get(
-                    '/my/requests/%d?access_token=%s' % (request, token)))
-                self.prober.probe(browser, first, 'chatter_fetch %s' % label, browser.json(
-                    '/mail/chatter_fetch', {'res_model': 'crm.request', 'res_id': request,
-                                            'limit': 50, 'token': token}))
-                self.chatter_post(browser, first, request, token, label)
+            for customer in self.customers:
+                for browser in browsers_of[customer['key']]:
+                    label = 'stale token of %s (%s)' % (item['number'], item['change'])
+                    self.prober.probe(browser, customer, '/my/requests %s' % label, browser.get(
+                        '/my/requests/%d?access_token=%s' % (request, token)))
+                    self.prober.probe(browser, customer, 'chatter_fetch %s' % label,
+                                      browser.json('/mail/chatter_fetch', {
+                                          'res_model': 'crm.request', 'res_id': request,
+                                          'limit': 50, 'token': token}))
+                    self.chatter_post(browser, customer, request, token, label)
         # the control of chatter_post: the owner writes on their own request with its token
         owner = self.prober.browser(first['users'][0]['login'])
         request = first['docs']['crm.request'][0]
@@ -402,9 +413,11 @@ class ApiProber(object):
                 "WHERE a.res_model = 'crm.request' AND r.name = %s", [subject])
             served = [admin.get('/web/content/%d' % row[0]) for row in stored]
             if name == control[0]:
+                # the file as stored, byte for byte (its marker is a PDF comment, which
+                # pdftotext does not show)
                 self.prober.control('upload of a PDF, read back by a manager', served[0]
-                                    if served else browser.get('/my'),
-                                    'Relupload %s' % self.ctx.tag)
+                                    if served else browser.get('/my'), None,
+                                    lambda r: r.status_code == 200 and r.content == content)
                 continue
             self.ctx.tally.attempts += 1
             active = [r.headers.get('Content-Type') for r in served
@@ -485,7 +498,7 @@ def run(ctx, api, customers, stale):
     api.internal_models([s for ss in sessions.values() for s in ss])
     api.foreign_records(sessions)
     api.attachments(browsers)
-    api.stale_tokens(stale, everyone)
+    api.stale_tokens(stale, browsers)
     api.pivot(everyone)
     for customer in customers:
         api.uploads(browsers[customer['key']][0], customer)
@@ -499,10 +512,12 @@ def expected_attempts(customers, admin):
     everyone = sum(users)
     per_field = 0
     for model, field, _scope in INTERNAL_FIELDS:
-        meta = admin(model, 'fields_get', [field], attributes=['store', 'searchable'])[field]
-        # read, search_read, export_data; two read_groups if stored; a comparison if
-        # searchable; each through JSON-RPC and XML-RPC
-        per_field += 2 * (3 + 2 * bool(meta.get('store')) + bool(meta.get('searchable')))
+        meta = field_meta(admin, model, field)
+        # read, search_read, export_data; a read_group by it if stored, one by another
+        # field if it also sums; a comparison if searchable; each through JSON-RPC and
+        # XML-RPC
+        per_field += 2 * (3 + bool(meta.get('store')) + bool(
+            meta.get('store') and meta.get('group_operator')) + bool(meta.get('searchable')))
     return (sum(per_field * n for n in users)
             + len(INTERNAL_MODELS) * 2 * everyone
             + 3 * 2 * 2 * everyone                                   # foreign records

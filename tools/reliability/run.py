@@ -26,7 +26,7 @@ SCENARIOS = [('concurrency', concurrency.run), ('crons', crons.run), ('faults', 
 # The checks each scenario makes when it runs to the end (keyed by the name its checks
 # carry): a scenario that stops early, or a check that silently went away, fails the run.
 EXPECTED_CHECKS = {'concurrency': ('concurrency', 7), 'crons': ('crons', 8),
-                   'faults': ('faults', 7), 'bad_input': ('bad input', 3),
+                   'faults': ('faults', 7), 'bad_input': ('bad input', 4),
                    'portal': ('portal', 10), 'lifecycle': ('lifecycle', 10)}
 RESULTS = os.path.join(ROOT, 'docs', 'RELIABILITY.md')
 BEGIN, END = '<!-- results: written by make test-reliability -->', '<!-- /results -->'
@@ -52,8 +52,8 @@ def parse_args():
     parser.add_argument('--template-from-pgport', type=int, default=54329,
                         help="copy the cached template from the project's cluster on this port")
     parser.add_argument('--scale', type=int, default=1, help='size of the generated data set')
-    parser.add_argument('--orders-per-client', type=int, default=10)
-    parser.add_argument('--requests-per-client', type=int, default=250)
+    parser.add_argument('--orders-per-client', type=int, default=6)
+    parser.add_argument('--requests-per-client', type=int, default=100)
     parser.add_argument('--reuse', action='store_true',
                         help='upgrade the database of the last run if it has crm_extended '
                              'instead of creating it anew (faster iterations)')
