@@ -166,6 +166,10 @@ class TestChannelProposalMail(ChannelFixtures, PortalCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.create_channel_fixtures()
+        # the proposals of the demo data (or of the database) take no part in these tests
+        cls.env["crm.partner.assignment"].search([
+            ("state", "=", "proposed"), ("date_notified", "=", False),
+        ]).write({"date_notified": fields.Datetime.now()})
 
     def proposal_mails(self, users):
         return self.env["mail.mail"].search([
