@@ -15,7 +15,6 @@
 
 Writes the section "Channel" of bench/RESULTS.md.
 """
-import argparse
 import os
 import statistics
 import sys
@@ -25,13 +24,10 @@ from datetime import date
 os.environ.setdefault("ODOO_PRELOAD_ADDONS", "no")
 
 import odoo  # noqa: E402
-from werkzeug.test import Client  # noqa: E402
-from werkzeug.wrappers import BaseResponse  # noqa: E402
 
 import bench_portal  # noqa: E402
 from results import replace_section  # noqa: E402
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PAGES = ["/my/invoices", "/my/leads"]
 BASELINE = "/my/invoices"
 LEAD_TAG = "Bench channel lead"
@@ -148,36 +144,17 @@ def setup_portal_leads(registry, count):
         cr.execute("ANALYZE")
 
 
-def bench_portal_pages(db, registry, runs):
-    sid = bench_portal.login(db, registry)
-    client = Client(odoo.service.wsgi_server.application, BaseResponse)
-    for url in PAGES:  # warm the registry caches and compiled templates
-        bench_portal.timed_get(client, url, sid)
-        bench_portal.timed_get(client, url, sid)
-    times = {url: [] for url in PAGES}
-    for _run in range(runs):
-        for url in PAGES:
-            times[url].append(bench_portal.timed_get(client, url, sid)[0])
-    queries = {url: bench_portal.count_queries(client, url, sid) for url in PAGES}
-    return {url: statistics.median(values) for url, values in times.items()}, queries
-
-
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--db", required=True)
-    parser.add_argument("--config", default=os.path.join(ROOT, ".local", "odoo.conf"))
+    parser = bench_portal.page_arguments(__doc__)
     parser.add_argument("--leads", type=int, default=10000)
     parser.add_argument("--resellers", type=int, default=500)
     parser.add_argument("--portal-leads", type=int, default=5000)
-    parser.add_argument("--runs", type=int, default=7)
-    args = parser.parse_args()
-    odoo.tools.config.parse_config(["-c", args.config, "--log-level=warn"])
-    registry = odoo.registry(args.db)
+    args, registry = bench_portal.open_database(parser)
     with odoo.api.Environment.manage():
         seconds, tenth_queries, all_queries = bench_assignment(
             registry, args.leads, args.resellers, args.runs)
         setup_portal_leads(registry, args.portal_leads)
-        medians, queries = bench_portal_pages(args.db, registry, args.runs)
+        medians, queries = bench_portal.time_pages(args.db, registry, PAGES, args.runs)
     load = os.getloadavg()[0]
     rows = ["| scenario | median (s) | ratio | SQL queries |", "|---|---|---|---|",
             "| `action_assign_partner()`: %d leads, %d resellers | %.3f | target < 5 s | "

@@ -21,7 +21,6 @@ bench/RESULTS.md with a plot (bench/clv_cdnow_<set>.png).
 scale: customers drawn from BG/NBD and Gamma-Gamma with known parameters over three years,
 invoices of one to three lines, then one timed fit and scoring of the whole company.
 """
-import argparse
 import datetime
 import io
 import json
@@ -33,8 +32,7 @@ import time
 
 import numpy as np
 
-import odoo
-from odoo import SUPERUSER_ID, api
+from standalone import arguments, in_database
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -293,25 +291,19 @@ def header():
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("-c", "--config", required=True)
-    parser.add_argument("-d", "--database", required=True)
+    parser = arguments(__doc__)
     parser.add_argument("what", choices=["cdnow", "scale"])
     parser.add_argument("--full", action="store_true", help="CDNOW: all 23,570 customers")
     parser.add_argument("--customers", type=int, default=100000)
     parser.add_argument("--lines", type=int, default=1000000)
     parser.add_argument("--no-write", action="store_true", help="print, keep RESULTS.md")
     args = parser.parse_args()
-    odoo.tools.config.parse_config(["-c", args.config, "--log-level=warn"])
-    with api.Environment.manage():
-        registry = odoo.registry(args.database)
-        with registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
-            if args.what == "cdnow":
-                section = cdnow(env, args.full)
-            else:
-                section = scale(env, args.customers, args.lines)
-            cr.commit()
+
+    def measure_clv(env):
+        if args.what == "cdnow":
+            return cdnow(env, args.full)
+        return scale(env, args.customers, args.lines)
+    section, _loads = in_database(args, measure_clv, {"tracking_disable": True}, keep=True)
     print(section)
     if not args.no_write:
         with open(RESULTS, "a") as results:

@@ -10,17 +10,16 @@ SQL for the history, is rolled back):
 
 --write puts the figures in RESULTS.md (section "Lead scoring").
 """
-import argparse
 import datetime
 import os
 import statistics
 import sys
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
 from results import replace_section  # noqa: E402
+from standalone import arguments, in_database, measure_rolled_back  # noqa: E402
 
 # planted chance of winning per lead source (percent)
 PLANTED = [("Bench Cold Call", 8), ("Bench Web Site", 25), ("Bench Trade Show", 45),
@@ -28,6 +27,11 @@ PLANTED = [("Bench Cold Call", 8), ("Bench Web Site", 25), ("Bench Trade Show", 
 COUNTRIES = ("base.be", "base.fr", "base.es", "base.de")
 OPEN_PER_SOURCE = 200
 TOLERANCE = 2.0  # points
+# the columns _history() and _open_leads() fill, in this order
+LEAD_COLUMNS = """(name, type, team_id, company_id, stage_id, source_id, country_id, probability,
+                  active, email_state, phone_state, customer_kind, lead_origin,
+                  automated_probability, probability_manual, create_date, write_date,
+                  create_uid, write_uid)"""
 REPEAT = 3
 
 
@@ -40,11 +44,7 @@ def _history(env, team, sources, count):
     countries = [env.ref(xmlid).id for xmlid in COUNTRIES]
     env.cr.execute("SELECT setseed(0.18)")
     env.cr.execute("""
-        INSERT INTO crm_lead (name, type, team_id, company_id, stage_id, source_id,
-                              country_id, probability, active, email_state, phone_state,
-                              customer_kind, lead_origin, automated_probability,
-                              probability_manual, create_date, write_date, create_uid,
-                              write_uid)
+        INSERT INTO crm_lead {columns}
         SELECT 'Bench scoring ' || n, 'opportunity', %(team)s, %(company)s,
                CASE WHEN won THEN %(won_stage)s
                     ELSE (%(stages)s::int[])[1 + floor(random() * %(stage_count)s)::int] END,
@@ -58,10 +58,11 @@ def _history(env, team, sources, count):
                        random() * 100 < (%(rates)s::float8[])[source] AS won
                   FROM (SELECT n, 1 + floor(random() * %(source_count)s)::int AS source
                           FROM generate_series(1, %(count)s) n) drawn) outcome
-    """, {"team": team.id, "company": env.user.company_id.id, "won_stage": won_stage.id,
-          "stages": stages.ids, "stage_count": len(stages), "sources": sources.ids,
-          "source_count": len(sources), "rates": [rate for _name, rate in PLANTED],
-          "countries": countries, "count": count})
+    """.format(columns=LEAD_COLUMNS), {
+        "team": team.id, "company": env.user.company_id.id, "won_stage": won_stage.id,
+        "stages": stages.ids, "stage_count": len(stages), "sources": sources.ids,
+        "source_count": len(sources), "rates": [rate for _name, rate in PLANTED],
+        "countries": countries, "count": count})
 
 
 def _open_leads(env, team, sources):
@@ -70,35 +71,24 @@ def _open_leads(env, team, sources):
     first_stage = env["crm.stage"].search([], order="sequence, id", limit=1)
     countries = [env.ref(xmlid).id for xmlid in COUNTRIES]
     env.cr.execute("""
-        INSERT INTO crm_lead (name, type, team_id, company_id, stage_id, source_id,
-                              country_id, probability, active, email_state, phone_state,
-                              customer_kind, lead_origin, automated_probability,
-                              probability_manual, create_date, write_date, create_uid,
-                              write_uid)
+        INSERT INTO crm_lead {columns}
         SELECT 'Bench open ' || n, 'opportunity', %(team)s, %(company)s, %(stage)s,
                (%(sources)s::int[])[1 + n %% %(source_count)s],
                (%(countries)s::int[])[1 + floor(random() * 4)::int], %(probability)s, true,
                'correct', 'correct', 'b2b', 'direct', 0, false, now(), now(), 1, 1
           FROM generate_series(0, %(count)s - 1) n
         RETURNING id
-    """, {"team": team.id, "company": env.user.company_id.id, "stage": first_stage.id,
-          "probability": first_stage.probability, "sources": sources.ids,
-          "source_count": len(sources), "countries": countries,
-          "count": OPEN_PER_SOURCE * len(sources)})
+    """.format(columns=LEAD_COLUMNS), {
+        "team": team.id, "company": env.user.company_id.id, "stage": first_stage.id,
+        "probability": first_stage.probability, "sources": sources.ids,
+        "source_count": len(sources), "countries": countries,
+        "count": OPEN_PER_SOURCE * len(sources)})
     return env["crm.lead"].browse([row[0] for row in env.cr.fetchall()])
 
 
 def _timed(env, function):
     """(median seconds, queries) of ``function`` over REPEAT runs, each rolled back."""
-    timings, queries = [], []
-    for _run in range(REPEAT):
-        env.cr.execute("SAVEPOINT bench_scoring")
-        start_queries, start = env.cr.sql_log_count, time.perf_counter()
-        function()
-        timings.append(time.perf_counter() - start)
-        queries.append(env.cr.sql_log_count - start_queries)
-        env.cr.execute("ROLLBACK TO SAVEPOINT bench_scoring")
-        env["crm.lead"].invalidate_cache()
+    timings, queries = zip(*(measure_rolled_back(env, function) for _run in range(REPEAT)))
     return statistics.median(timings), statistics.median(queries)
 
 
@@ -174,24 +164,13 @@ def write_results(timings, recovery, database, count, loads):
 
 
 def main():
-    import odoo
-    from odoo import SUPERUSER_ID, api
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("-c", "--config", required=True)
-    parser.add_argument("-d", "--database", required=True)
+    parser = arguments(__doc__)
     parser.add_argument("--leads", type=int, default=100000)
     parser.add_argument("--repeat", type=int, default=REPEAT)
     parser.add_argument("--write", action="store_true")
     args = parser.parse_args()
     globals()["REPEAT"] = args.repeat
-    odoo.tools.config.parse_config(["-c", args.config, "--log-level=warn"])
-    load_before = os.getloadavg()[0]
-    with api.Environment.manage():
-        with odoo.registry(args.database).cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
-            timings, recovery = scenarios(env, args.leads)
-            cr.rollback()
-    loads = (load_before, os.getloadavg()[0])
+    (timings, recovery), loads = in_database(args, lambda env: scenarios(env, args.leads))
     for label, (seconds, queries) in timings.items():
         print("%-70s %8.3f s %6g queries" % (label, seconds, queries))
     for row in recovery:

@@ -25,6 +25,7 @@ from werkzeug.test import Client  # noqa: E402
 from werkzeug.wrappers import BaseResponse  # noqa: E402
 
 from results import replace_section  # noqa: E402
+from standalone import configure  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LOGIN = "bench_portal"
@@ -171,35 +172,53 @@ def count_queries(client, url, sid):
     return len(counter)
 
 
+def time_pages(db, registry, pages, runs):
+    """({page: median server seconds}, {page: SQL queries of one call}) of ``pages`` served
+    to the benchmark portal user round-robin ``runs`` times, after two warm-up calls each."""
+    sid = login(db, registry)
+    client = Client(odoo.service.wsgi_server.application, BaseResponse)
+    for url in pages:  # warm the registry caches and compiled templates
+        timed_get(client, url, sid)
+        timed_get(client, url, sid)
+    times = {url: [] for url in pages}
+    for _run in range(runs):
+        for url in pages:
+            times[url].append(timed_get(client, url, sid)[0])
+    queries = {url: count_queries(client, url, sid) for url in pages}
+    return {url: statistics.median(values) for url, values in times.items()}, queries
+
+
+def page_arguments(doc):
+    """The command line of the scripts timing portal pages: the database, Odoo's
+    configuration (the project's by default) and how many runs."""
+    parser = argparse.ArgumentParser(description=doc.split("\n")[0])
+    parser.add_argument("--db", required=True)
+    parser.add_argument("--config", default=os.path.join(ROOT, ".local", "odoo.conf"))
+    parser.add_argument("--runs", type=int, default=7)
+    return parser
+
+
+def open_database(parser):
+    """The command line read, Odoo configured from it: (arguments, the database's registry)."""
+    args = parser.parse_args()
+    configure(args.config)
+    return args, odoo.registry(args.db)
+
+
 def write_results(table):
     replace_section("Portal", table)
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--db", required=True)
-    parser.add_argument("--config", default=os.path.join(ROOT, ".local", "odoo.conf"))
+    parser = page_arguments(__doc__)
     parser.add_argument("--invoices", type=int, default=5000)
     parser.add_argument("--requests", type=int, default=10000)
-    parser.add_argument("--runs", type=int, default=7)
-    args = parser.parse_args()
-    odoo.tools.config.parse_config(["-c", args.config, "--log-level=warn"])
-    registry = odoo.registry(args.db)
+    args, registry = open_database(parser)
     with odoo.api.Environment.manage():
         with registry.cursor() as cr:
             setup_data(odoo.api.Environment(cr, odoo.SUPERUSER_ID, {}), args.invoices,
                        args.requests)
-        sid = login(args.db, registry)
-        client = Client(odoo.service.wsgi_server.application, BaseResponse)
-        for url in PAGES:  # warm the registry caches and compiled templates
-            timed_get(client, url, sid)
-            timed_get(client, url, sid)
-        times = {url: [] for url in PAGES}
-        for _run in range(args.runs):
-            for url in PAGES:
-                times[url].append(timed_get(client, url, sid)[0])
-        queries = {url: count_queries(client, url, sid) for url in PAGES}
-    medians = {url: statistics.median(values) for url, values in times.items()}
+        medians, queries = time_pages(args.db, registry, PAGES, args.runs)
     rows = ["| page | median (s) | ratio to stock /my/invoices | SQL queries |",
             "|---|---|---|---|"]
     for url in PAGES:

@@ -11,7 +11,6 @@ crm_extended installed (everything it creates is rolled back):
 Standalone, the same mails go to both aliases alternately, mail by mail, so that the
 machine's load weighs on both alike; --write puts the figures into RESULTS.md.
 """
-import argparse
 import datetime
 import os
 import sys
@@ -26,6 +25,7 @@ except ImportError:     # run.py not there yet: standalone use only
         return lambda function: function
 
 from results import replace_section  # noqa: E402
+from standalone import arguments, in_database, measure  # noqa: E402
 
 MAILS = int(os.environ.get("BENCH_REQUEST_MAILS", 1000))
 SENDERS = 200
@@ -96,9 +96,7 @@ def _figures(model, env, seconds, counts):
 
 
 def _feed(env, raw):
-    before, started = env.cr.sql_log_count, time.perf_counter()
-    _gateway(env).message_process(None, raw.encode())
-    return time.perf_counter() - started, env.cr.sql_log_count - before
+    return measure(env, lambda: _gateway(env).message_process(None, raw.encode()))
 
 
 def _intake(env, partners, alias, model):
@@ -215,22 +213,12 @@ def write_results(figures, database, load_before, loads):
 
 
 def main():
-    import odoo
-    from odoo import SUPERUSER_ID, api
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("-c", "--config", required=True)
-    parser.add_argument("-d", "--database", required=True)
+    parser = arguments(__doc__)
     parser.add_argument("--write", action="store_true",
                         help="write the figures into RESULTS.md (section of this scenario)")
     args = parser.parse_args()
-    odoo.tools.config.parse_config(["-c", args.config, "--log-level=warn"])
-    with api.Environment.manage():
-        with odoo.registry(args.database).cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
-            load_before = os.getloadavg()[0]
-            partners = _setup(env)
-            figures, loads = intake_side_by_side(env, partners)
-            cr.rollback()
+    (figures, loads), (load_before, _load_after) = in_database(
+        args, lambda env: intake_side_by_side(env, _setup(env)))
     for model, values in figures.items():
         print("%-12s %s" % (model, values), flush=True)
     print("load average before: %.1f, at each tenth: %s" % (

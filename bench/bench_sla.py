@@ -10,7 +10,6 @@ SQL for the 100,000 requests, is rolled back):
 
 --write appends the figures to RESULTS.md (section "Service levels at scale").
 """
-import argparse
 import datetime
 import os
 import statistics
@@ -21,6 +20,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
 from results import replace_section  # noqa: E402
+from standalone import arguments, in_database, measure, measure_rolled_back  # noqa: E402
 
 NOW = datetime.datetime(2026, 12, 7, 10, 0)
 REPEAT = 5
@@ -89,13 +89,6 @@ def _fill(env, count, team, policies):
     return env["crm.request"].browse(ids)
 
 
-def _measure(env, call):
-    env.cache.invalidate()
-    before, started = env.cr.sql_log_count, time.perf_counter()
-    call()
-    return time.perf_counter() - started, env.cr.sql_log_count - before
-
-
 def _side_by_side(env, variants, repeat=None):
     """{label: (median seconds, queries)} of callables run in turn `repeat` times, each
     inside a savepoint rolled back after it (every run starts from the same data)."""
@@ -103,10 +96,7 @@ def _side_by_side(env, variants, repeat=None):
     queries = {}
     for _run in range((repeat or REPEAT) + 1):          # the first run warms up
         for label, call in variants.items():
-            env.cr.execute("SAVEPOINT bench_sla")
-            seconds, count = _measure(env, call)
-            env.cr.execute("ROLLBACK TO SAVEPOINT bench_sla")
-            env.cache.invalidate()
+            seconds, count = measure_rolled_back(env, call)
             if _run:
                 times[label].append(seconds)
                 queries[label] = count
@@ -180,7 +170,8 @@ def scenarios(env, count, mails):
         for label, raw, active in (("without policies", first, False),
                                    ("with 2 policies", second, True)):
             policies.write({"active": active})
-            intake[label].append(_measure(env, lambda raw=raw: _gateway(env).message_process(
+            env.cache.invalidate()
+            intake[label].append(measure(env, lambda raw=raw: _gateway(env).message_process(
                 None, raw.encode())))
     for label, measures in intake.items():
         results["email intake %s (%d mails)" % (label, mails)] = (
@@ -217,25 +208,14 @@ def write_results(results, database, count, loads):
 
 
 def main():
-    import odoo
-    from odoo import SUPERUSER_ID, api
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("-c", "--config", required=True)
-    parser.add_argument("-d", "--database", required=True)
+    parser = arguments(__doc__)
     parser.add_argument("--requests", type=int, default=100000)
     parser.add_argument("--mails", type=int, default=100)
     parser.add_argument("--repeat", type=int, default=REPEAT)
     parser.add_argument("--write", action="store_true")
     args = parser.parse_args()
     globals()["REPEAT"] = args.repeat
-    odoo.tools.config.parse_config(["-c", args.config, "--log-level=warn"])
-    load_before = os.getloadavg()[0]
-    with api.Environment.manage():
-        with odoo.registry(args.database).cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
-            results = scenarios(env, args.requests, args.mails)
-            cr.rollback()
-    loads = (load_before, os.getloadavg()[0])
+    results, loads = in_database(args, lambda env: scenarios(env, args.requests, args.mails))
     for label, (seconds, queries) in results.items():
         print("%-75s %8.3f s %8s queries" % (label, seconds, "%g" % round(queries, 1)))
     if args.write:

@@ -13,12 +13,10 @@ journal entries: the benchmarks read invoices, not the ledger.
 The data is marked (partners' ``ref`` = 'bench'); running again on a filled database
 does nothing unless --force, which adds a second batch.
 """
-import argparse
 import logging
 import time
 
-import odoo
-from odoo import SUPERUSER_ID, api
+from standalone import arguments, in_database
 
 _logger = logging.getLogger("bench.generate")
 
@@ -346,27 +344,23 @@ class Generator:
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("-c", "--config", required=True, help="Odoo configuration file")
-    parser.add_argument("-d", "--database", required=True)
+    parser = arguments(__doc__)
     parser.add_argument("--lines", type=int, default=200000, help="customer invoice lines")
     parser.add_argument("--customers", type=int, help="default: one per ten lines")
     parser.add_argument("--seed", type=float, default=0.42)
     parser.add_argument("--force", action="store_true", help="add a batch to a filled database")
     args = parser.parse_args()
-    odoo.tools.config.parse_config(["-c", args.config, "--log-level=warn"])
-    with api.Environment.manage():
-        registry = odoo.registry(args.database)
-        with registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
-            cr.execute("SELECT COUNT(*) FROM res_partner WHERE ref = 'bench'")
-            if cr.fetchone()[0] and not args.force:
-                print("generate: %s already holds bench data (use --force to add more)"
-                      % args.database)
-                return
-            print("generate: %d invoice lines into %s" % (args.lines, args.database))
-            Generator(env, args.lines, args.customers or max(10, args.lines // 10),
-                      args.seed).run()
+
+    def fill(env):
+        env.cr.execute("SELECT COUNT(*) FROM res_partner WHERE ref = 'bench'")
+        if env.cr.fetchone()[0] and not args.force:
+            print("generate: %s already holds bench data (use --force to add more)"
+                  % args.database)
+            return
+        print("generate: %d invoice lines into %s" % (args.lines, args.database))
+        Generator(env, args.lines, args.customers or max(10, args.lines // 10),
+                  args.seed).run()
+    in_database(args, fill, {"tracking_disable": True}, keep=True)
 
 
 if __name__ == "__main__":

@@ -641,18 +641,27 @@ class ResellerPortal(CrmExtendedPortal):
                 raise ValidationError(_("This stage is not open to resellers."))
             values["stage_id"] = stage.id
         if "planned_revenue" in post:
-            try:
-                values["planned_revenue"] = float(post["planned_revenue"] or 0)
-            except ValueError:
-                raise ValidationError(_("The expected revenue must be a number."))
-            if values["planned_revenue"] < 0:
-                raise ValidationError(_("The expected revenue cannot be negative."))
+            values["planned_revenue"] = self._portal_amount(
+                post["planned_revenue"], _("The expected revenue must be a number."),
+                _("The expected revenue cannot be negative."))
         for key in ("date_deadline", "next_step_date"):
             if key in post:
                 values[key] = self._portal_date(post[key])
         if "next_step" in post:
             values["next_step"] = post["next_step"].strip()[:255] or False
         return values
+
+    @staticmethod
+    def _portal_amount(raw, not_a_number, negative):
+        """An amount typed in a reseller's form (empty: 0), refused with the form's own
+        message when it is not a number or is negative."""
+        try:
+            amount = float(raw or 0)
+        except ValueError:
+            raise ValidationError(not_a_number)
+        if amount < 0:
+            raise ValidationError(negative)
+        return amount
 
     @staticmethod
     def _portal_date(raw):
@@ -759,12 +768,9 @@ class ResellerPortal(CrmExtendedPortal):
             raise ValidationError(_("Please give the customer's company."))
         if not values["contact_name"] or not values["email_from"]:
             raise ValidationError(_("Please give the contact and their email address."))
-        try:
-            values["planned_revenue"] = float(values["planned_revenue"] or 0)
-        except ValueError:
-            raise ValidationError(_("The expected amount must be a number."))
-        if values["planned_revenue"] < 0:
-            raise ValidationError(_("The expected amount cannot be negative."))
+        values["planned_revenue"] = self._portal_amount(
+            values["planned_revenue"], _("The expected amount must be a number."),
+            _("The expected amount cannot be negative."))
         product_ids = [int(pid) for pid in request.httprequest.form.getlist("product_ids")
                        if pid.isdigit()]
         products = request.env["product.product"].sudo().search(

@@ -1,5 +1,6 @@
 """Leads handed to resellers: assignment engine, proposals, acceptance and deal registration."""
 import heapq
+import logging
 from datetime import timedelta
 
 from odoo import SUPERUSER_ID, _, api, fields, models, tools
@@ -9,6 +10,8 @@ from odoo.addons.resource.models.resource import to_naive_user_tz, to_naive_utc
 
 from .crm_lead_conversion import normalize_vat
 from .crm_partner_assignment import PARTNER_ASSIGN_STATES
+
+_logger = logging.getLogger(__name__)
 
 ACCEPT_HOURS_PARAM = "crm_extended.partner_accept_hours"
 DEFAULT_ACCEPT_HOURS = 48
@@ -349,6 +352,49 @@ class CrmLead(models.Model):
         leads = self.browse(lead_ids)
         leads.invalidate_cache()
         return leads._propose_to_resellers()
+
+    @api.model
+    def _cron_notify_partner_proposals(self):
+        """Tell each reseller by email of the leads proposed to it since the last run, in one
+        mail per reseller: the assignment engine stays a fixed number of queries whatever
+        the number of leads, and a reseller handed 20 leads reads one mail, not 20. The
+        mail goes to the reseller's portal users (who answer in the portal), else to the
+        reseller's own address. A reseller with neither is logged and its proposals stay
+        untold, so that they are mailed once it has an address (while still open).
+        Returns the resellers told."""
+        assignments = self.env["crm.partner.assignment"].search(
+            [("state", "=", "proposed"), ("date_notified", "=", False)])
+        if not assignments:
+            return self.env["res.partner"]
+        by_reseller = {}
+        for assignment in assignments:
+            by_reseller.setdefault(assignment.partner_id, []).append(assignment)
+        resellers = assignments.mapped("partner_id")
+        # one search for the portal users of all the resellers, not one per reseller
+        portal_contacts = self.env["res.users"].sudo().search([
+            ("partner_id.commercial_partner_id", "in", resellers.ids), ("share", "=", True),
+        ]).mapped("partner_id").filtered("email")
+        template = self.env.ref("crm_extended.mail_template_crm_partner_proposal")
+        portal_url = self.env["ir.config_parameter"].sudo().get_param("web.base.url")
+        told = self.env["res.partner"]
+        for reseller in resellers:
+            contacts = portal_contacts.filtered(
+                lambda contact: contact.commercial_partner_id == reseller
+            ) or reseller.filtered("email")
+            if not contacts:
+                continue
+            template.with_context(
+                proposals=sorted(by_reseller[reseller], key=lambda row: (
+                    row.date_deadline or "", row.lead_id.name)),
+                portal_url=portal_url,
+            ).send_mail(reseller.id, email_values={"recipient_ids": [(6, 0, contacts.ids)]})
+            told |= reseller
+        if resellers - told:
+            _logger.warning("Leads proposed to resellers without an email address, not told: %s",
+                            ", ".join((resellers - told).mapped("display_name")))
+        assignments.filtered(lambda row: row.partner_id in told).write(
+            {"date_notified": fields.Datetime.now()})
+        return told
 
     # ------------------------------------------------------------------
     # the reseller's answer (called as superuser by the portal, after its access check)

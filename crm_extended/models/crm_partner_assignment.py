@@ -1,6 +1,6 @@
 """One row per proposal of a lead to a reseller: the trail behind the lead's current
 reseller and the facts of the reseller performance report."""
-from odoo import fields, models
+from odoo import api, fields, models, tools
 
 PARTNER_ASSIGN_STATES = [
     ("proposed", "Proposed"),
@@ -34,3 +34,23 @@ class CrmPartnerAssignment(models.Model):
         help="Working hours of the company's calendar between the proposal and the "
              "acceptance.")
     decline_reason = fields.Text(readonly=True)
+    date_notified = fields.Datetime(
+        "Reseller Told on", readonly=True,
+        help="When the reseller was told of the proposal by email (one mail per reseller "
+             "gathers the proposals made since the last). Proposals open when the emails "
+             "began count as told when proposed.")
+
+    @api.model_cr_context
+    def _auto_init(self):
+        # On a database that had proposals before resellers were emailed, the first run of
+        # the scheduled action would mail every proposal still open, old ones included: the
+        # resellers already have those in their portal. So when the column is created, the
+        # open proposals count as told when they were proposed, and only new ones are mailed.
+        # (Here, not in a migration script: it holds whatever version the database comes from.)
+        new_column = not tools.column_exists(self.env.cr, self._table, "date_notified")
+        result = super()._auto_init()
+        if new_column:
+            self.env.cr.execute("""
+                UPDATE crm_partner_assignment SET date_notified = date_proposed
+                 WHERE state = 'proposed' AND date_notified IS NULL""")
+        return result

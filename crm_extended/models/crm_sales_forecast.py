@@ -8,6 +8,14 @@ from .crm_extended_sql import posted_customer_invoices, posted_customer_invoices
 
 PERIOD_MONTHS = {"month": 1, "quarter": 3}
 
+
+def _in_scope(alias):
+    """SQL: the document ``alias`` is the forecast f's salesperson's and sales channel's
+    (either left empty: any); the SQL twin of CrmSalesForecast._scope_domain()."""
+    return ("(f.user_id IS NULL OR {alias}.user_id = f.user_id) "
+            "AND (f.team_id IS NULL OR {alias}.team_id = f.team_id)").format(alias=alias)
+
+
 # Where the figures come from, shared by the forecast's form and the analysis view.
 # closed: posted customer invoice lines net of credit notes, untaxed, company currency, dated
 # in the period; pipeline: open opportunities expected to close in the period.
@@ -26,8 +34,7 @@ FORECAST_FIGURES = """
            WHERE %(posted)s
              AND inv.company_id = f.company_id
              AND inv.date_invoice BETWEEN f.date_from AND f.date_to
-             AND (f.user_id IS NULL OR inv.user_id = f.user_id)
-             AND (f.team_id IS NULL OR inv.team_id = f.team_id)) closed ON TRUE
+             AND %(invoice_in_scope)s) closed ON TRUE
       LEFT JOIN LATERAL (
           SELECT SUM(lead.planned_revenue) AS pipeline,
                  SUM(lead.planned_revenue * lead.probability / 100.0) AS weighted
@@ -35,8 +42,7 @@ FORECAST_FIGURES = """
            WHERE lead.type = 'opportunity' AND lead.active AND lead.probability < 100
              AND COALESCE(lead.company_id, f.company_id) = f.company_id
              AND lead.date_deadline BETWEEN f.date_from AND f.date_to
-             AND (f.user_id IS NULL OR lead.user_id = f.user_id)
-             AND (f.team_id IS NULL OR lead.team_id = f.team_id)) open_opp ON TRUE
+             AND %(lead_in_scope)s) open_opp ON TRUE
       LEFT JOIN LATERAL (
           SELECT SUM(lead.planned_revenue) AS amount
             FROM crm_lead lead
@@ -44,9 +50,9 @@ FORECAST_FIGURES = """
              AND COALESCE(lead.company_id, f.company_id) = f.company_id
              AND lead.date_closed >= f.date_from
              AND lead.date_closed < f.date_to + INTERVAL '1 day'
-             AND (f.user_id IS NULL OR lead.user_id = f.user_id)
-             AND (f.team_id IS NULL OR lead.team_id = f.team_id)) won ON TRUE
-""" % {"posted": posted_customer_invoices()}
+             AND %(lead_in_scope)s) won ON TRUE
+""" % {"posted": posted_customer_invoices(), "invoice_in_scope": _in_scope("inv"),
+       "lead_in_scope": _in_scope("lead")}
 
 
 def _figure(string, help_text):
@@ -236,17 +242,24 @@ class CrmSalesForecast(models.Model):
                     "%(user)s is not a member of the sales channel %(team)s.") % {
                         "user": forecast.user_id.name, "team": team.name})
 
+    def _scope_domain(self):
+        """The documents of this forecast's salesperson and sales channel (either left
+        empty: any), as _in_scope() reads them in SQL."""
+        self.ensure_one()
+        domain = []
+        if self.user_id:
+            domain.append(("user_id", "=", self.user_id.id))
+        if self.team_id:
+            domain.append(("team_id", "=", self.team_id.id))
+        return domain
+
     @api.multi
     def action_open_opportunities(self):
         self.ensure_one()
         action = self.env.ref("crm.crm_lead_opportunities").read()[0]
         domain = [("type", "=", "opportunity"),
                   ("date_deadline", ">=", self.date_from),
-                  ("date_deadline", "<=", self.date_to)]
-        if self.user_id:
-            domain.append(("user_id", "=", self.user_id.id))
-        if self.team_id:
-            domain.append(("team_id", "=", self.team_id.id))
+                  ("date_deadline", "<=", self.date_to)] + self._scope_domain()
         action.update(domain=domain, context={"default_user_id": self.user_id.id,
                                               "default_team_id": self.team_id.id})
         return action
@@ -258,10 +271,6 @@ class CrmSalesForecast(models.Model):
         domain = posted_customer_invoices_domain() + [
                   ("company_id", "=", self.company_id.id),
                   ("date_invoice", ">=", self.date_from),
-                  ("date_invoice", "<=", self.date_to)]
-        if self.user_id:
-            domain.append(("user_id", "=", self.user_id.id))
-        if self.team_id:
-            domain.append(("team_id", "=", self.team_id.id))
+                  ("date_invoice", "<=", self.date_to)] + self._scope_domain()
         action.update(domain=domain, context={})
         return action

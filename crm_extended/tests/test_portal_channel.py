@@ -87,6 +87,8 @@ class TestPortalChannel(ChannelFixtures, PortalHttpCase):
         self.assertIn("not open to resellers", refused.text)
         self.assertEqual(self.lead_west.planned_revenue, 7000, "nothing half-written")
         self.assertIn("must be a number", self.post(url + "/update", planned_revenue="lots").text)
+        self.assertIn("cannot be negative", self.post(url + "/update", planned_revenue="-1").text)
+        self.assertEqual(self.lead_west.planned_revenue, 7000, "nothing half-written")
         self.post(url + "/update", stage_id=str(self.stage_open.id), planned_revenue="8500",
                   date_deadline="2027-01-31", next_step="Demo at their office",
                   next_step_date="2027-01-10")
@@ -144,6 +146,13 @@ class TestPortalChannel(ChannelFixtures, PortalHttpCase):
                               contact_name="X", email_from="x@example.com")
         self.assertIn("already known to us", duplicate.text)
         self.assertNotIn("Brandon", duplicate.text)
+        self.assertEqual(self.env["crm.lead"].search_count([]), count)
+        for amount, refusal in (("lots", "The expected amount must be a number."),
+                                ("-5", "The expected amount cannot be negative.")):
+            refused = self.post("/my/opportunities/new", partner_name="Mission Robotics",
+                                contact_name="Ada", email_from="ada@mission.example.com",
+                                planned_revenue=amount)
+            self.assertIn(refusal, refused.text)
         self.assertEqual(self.env["crm.lead"].search_count([]), count)
         response = self.post("/my/opportunities/new", partner_name="Mission Robotics",
                              contact_name="Ada", email_from="ada@mission.example.com",
