@@ -155,17 +155,17 @@ class TestCompanyFigures(CompanyBFixtures, CrmExtendedCase):
         self.assertNotIn("shared@example.com", emails, "A's class of Shared Co is not B's")
 
     def test_migration_moves_the_ranking_out_of_the_partner(self):
-        """Upgrading a database of 11.0.1.1.0: the ranking (then columns of res_partner)
-        lands in crm_partner_ranking, the old columns go."""
+        """Upgrading a database of 11.0.1.2.0 or older: the ranking (then columns of
+        res_partner) lands in crm_partner_ranking, the old columns go."""
         self.env.cr.execute("ALTER TABLE res_partner ADD COLUMN revenue_12m numeric, "
                             "ADD COLUMN abc_class varchar")
         self.env.cr.execute("DELETE FROM crm_partner_ranking")
-        path = get_resource_path("crm_extended", "migrations", "11.0.1.2.0",
+        path = get_resource_path("crm_extended", "migrations", "11.0.1.3.0",
                                  "post-company_figures.py")
         spec = importlib.util.spec_from_file_location("crmx_company_figures", path)
         migration = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(migration)
-        migration.migrate(self.env.cr, "11.0.1.1.0")
+        migration.migrate(self.env.cr, "11.0.1.2.0")
         self.env["res.partner"].invalidate_cache()
         self.assertEqual(self.figures(self.user_b, self.shared), (300.0, 2, 13.04, "B"))
         self.env.cr.execute("SELECT column_name FROM information_schema.columns "
