@@ -26,9 +26,7 @@ INTERNAL_MODELS = ['crm.partner.rfm', 'crm.segment', 'crm.sales.forecast',
                    'crm.request.routing.rule', 'crm.campaign.report', 'crm.partner.timeline',
                    'crm.profitability.line', 'crm.profitability.report',
                    'crm.retention.report', 'crm.rfm.report', 'crm.sales.forecast.report',
-                   'crm.partner.ranking', 'crm.clv.model',
-                   'crm.lead.scoring.frequency', 'crm.partner.report',
-                   'crm.request.sla.report', 'crm.partner.assignment']
+                   'crm.partner.ranking', 'crm.clv.model']
 GROUP_BY = {'account.invoice.line': 'invoice_id', 'account.invoice': 'state',
             'res.partner': 'is_company'}
 ACTIVE_TYPES = ('text/html', 'image/svg+xml', 'text/xml', 'application/xml',
