@@ -41,6 +41,13 @@ class TestProfitabilityPrint(CrmExtendedCase):
         self.assertIn("Key Accounts", html)
         self.assertIn("By customer", html)
 
+    def test_a_period_without_sales_prints_zeros(self):
+        wizard = self.wizard.create({"date_from": "2001-01-01", "date_to": "2001-12-31"})
+        html = self._html(wizard)
+        self.assertIn("Azure Interior", html)
+        self.assertIn("0.00", html)
+        self.assertNotIn("600.00", html)
+
     def test_bad_requests_are_refused(self):
         with self.assertRaises(UserError):
             self.wizard.create({"scope": "group"}).action_print()

@@ -71,6 +71,8 @@ class CrmProfitabilityPrint(models.TransientModel):
             return report.read_group(domain, measures + [groupby.split(":")[0]], [groupby],
                                      orderby=order, lazy=False)
         totals = report.read_group(domain, measures, [], lazy=False)[0]
+        # Without lines in the period read_group sums to None; the report prints zeros.
+        totals.update((measure, totals[measure] or 0.0) for measure in measures)
         return {
             "title": (self.partner_id.commercial_partner_id.display_name
                       if self.scope == "customer" else self.customer_group_id.display_name),
