@@ -1,7 +1,9 @@
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
+
+from .crm_request_sla_time import WorkingTime
 
 CONFIDENTIALITY = [
     ("public", "Public (customer)"),
@@ -201,16 +203,17 @@ class CrmRequestType(models.Model):
         return self.env["ir.sequence"].sudo().next_by_code("crm.request")
 
     def _deadline_from(self, date_from, company):
-        """End of the `auto_due_days`-th working day after the day of `date_from`
-        (naive UTC), on the company's working calendar; calendar days without one."""
+        """End of the `auto_due_days`-th working day after the day of `date_from` (naive
+        UTC) on the company's working calendar, counted as service levels count: days of
+        the company's time zone, whoever files the request, public holidays off. Calendar
+        days without a calendar."""
         if not self.auto_due_days:
             return False
-        calendar = company.resource_calendar_id
-        if calendar:
-            # From the start of the next day: the hour of filing must not decide whether that
-            # day still counts as a working day.
-            next_day = datetime.combine(date_from.date() + timedelta(days=1), time.min)
-            deadline = calendar.plan_days(self.auto_due_days, next_day)
-            if deadline:
-                return deadline
-        return date_from + timedelta(days=self.auto_due_days)
+        try:
+            working_time = WorkingTime.from_calendar(company.resource_calendar_id,
+                                                     company.partner_id.tz or "UTC")
+            return working_time.add_days(date_from, self.auto_due_days)
+        except UserError:
+            # a calendar without working days must not stop a request from being filed
+            # (by mail too): it is due in calendar days then
+            return date_from + timedelta(days=self.auto_due_days)

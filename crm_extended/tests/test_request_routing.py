@@ -101,8 +101,8 @@ class TestRequestSla(CrmRequestCase):
 
     def setUp(self):
         super().setUp()
-        # The calendar works in the user's time zone; UTC keeps the expected hours plain.
-        self.env.user.tz = "UTC"
+        # Deadlines count in the company's time zone; UTC keeps the expected hours plain.
+        self.company.partner_id.tz = "UTC"
         self.calendar = self.company.resource_calendar_id
 
     def test_company_calendar_is_the_standard_week(self):
@@ -124,6 +124,25 @@ class TestRequestSla(CrmRequestCase):
         late_monday = datetime(2026, 11, 23, 22, 30)
         self.assertEqual(self.type_help._deadline_from(late_monday, self.company),
                          datetime(2026, 11, 25, 17, 0), "the hour of filing does not matter")
+
+    def test_the_filing_day_is_the_companys_whoever_files(self):
+        self.type_help.auto_due_days = 2
+        self.company.partner_id.tz = "Europe/Brussels"
+        # Monday 23:30 UTC is Tuesday 00:30 in Brussels, in winter: Tuesday is the filing
+        # day, Thursday 17:00 there (16:00 UTC) the deadline, in any user's time zone
+        late_monday = datetime(2026, 11, 23, 23, 30)
+        for tz in ("Etc/GMT+12", "UTC", "Pacific/Auckland"):
+            self.assertEqual(self.type_help.with_context(tz=tz)._deadline_from(
+                late_monday, self.company), datetime(2026, 11, 26, 16, 0))
+
+    def test_public_holidays_are_not_working_days(self):
+        self.type_help.auto_due_days = 2
+        self.env["resource.calendar.leaves"].create({
+            "name": "Company holiday", "calendar_id": self.calendar.id,
+            "date_from": "2026-11-24 00:00:00", "date_to": "2026-11-24 23:59:59"})
+        monday = datetime(2026, 11, 23, 10, 0)
+        self.assertEqual(self.type_help._deadline_from(monday, self.company),
+                         datetime(2026, 11, 26, 17, 0))
 
     def test_no_calendar_counts_calendar_days(self):
         self.type_help.auto_due_days = 3
