@@ -11,6 +11,7 @@ from odoo.tests.common import HOST, PORT, SavepointCase, get_db_name
 
 
 _SETTING_UP = set()
+TEST_TIMEZONE = "Etc/GMT+12"        # UTC-12 (the sign is POSIX's)
 
 
 def _ends_when_failing(set_up):
@@ -60,7 +61,12 @@ class CrmExtendedCase(SavepointCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True,
+        # The web client sends the user's timezone in every context, and users created
+        # from it get their creator's. The tests do the same, in a zone whose date is not
+        # UTC's from midnight to noon UTC: a mix of a user's "today" with UTC's fails there
+        # every morning, not only in the hour before midnight UTC when the demo database's
+        # Europe/Brussels is a day ahead.
+        cls.env = cls.env(context=dict(cls.env.context, tz=TEST_TIMEZONE, tracking_disable=True,
                                        mail_create_nolog=True, no_reset_password=True))
         cls.company = cls.env.ref("base.main_company")
         if cls.own_company:
@@ -68,6 +74,7 @@ class CrmExtendedCase(SavepointCase):
                                              chart=cls.own_company == "accounting")
             cls.env.user.write({"company_ids": [(4, cls.company.id)],
                                 "company_id": cls.company.id})
+        cls.env.user.tz = TEST_TIMEZONE
         cls.currency = cls.company.currency_id
         users = cls.env["res.users"].with_context(no_reset_password=True)
         cls.user_salesman = users.create({

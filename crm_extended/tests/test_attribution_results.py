@@ -19,8 +19,10 @@ class TestCampaignResults(CampaignStoryCase):
 
     def test_order_amounts_in_company_currency_whatever_its_rate(self):
         # as in Odoo's demo data: the company currency is not the one with rate 1; both
-        # rates of the day of the order
-        today = fields.Date.context_today(self.env.user)
+        # rates of the day of the order. date_order is a UTC timestamp and, as in sale's
+        # report, the rate is the one in force at that instant: dated by UTC's day, not
+        # by the user's (which differs from it for some hours of every day).
+        today = fields.Date.today()
         for currency, rate in ((self.currency, 1.25), (self.foreign, 1.5)):
             self.env["res.currency.rate"].create({
                 "currency_id": currency.id, "name": today, "rate": rate,
