@@ -85,3 +85,54 @@ def email_domain(field_name, emails):
 def email_sql(column):
     """SQL expression of ``column`` normalized as normalize_email does (NULL for none)."""
     return "lower(substring(%s from '%s'))" % (column, EMAIL_PATTERN)
+
+
+# -- the narrow per-customer, per-company figure tables (ranking, RFM, CLV), each rewritten
+# by one statement: new customers inserted, changed figures updated (unchanged rows are not
+# even locked), customers no longer scored deleted.
+def replace_partner_figures(cr, table, source, params, columns, compared, scope="TRUE",
+                            derived=()):
+    """Make ``table``'s rows (unique on partner_id and company_id) those of the SELECT
+    ``source``, which gives partner_id, company_id and ``columns`` under the table's column
+    names. A row is rewritten when one of its ``compared`` columns differs; rows of the
+    table matching the SQL condition ``scope`` (on alias "cur") that ``source`` no longer
+    gives are deleted. ``derived``: further columns as (column, value on insert over the
+    new row, value on update over "cur", the row as it was, and "excluded", the new one).
+    Table and column names are the callers' constants, never input. Returns the number of
+    rows written."""
+    def listed(template, names):
+        return ", ".join(template.format(name) for name in names)
+    cr.execute("LOCK TABLE %s IN SHARE ROW EXCLUSIVE MODE" % table)
+    query = """
+        WITH target AS ({source}), changed AS (
+            SELECT target.* FROM target
+              LEFT JOIN {table} cur ON cur.partner_id = target.partner_id
+                                   AND cur.company_id = target.company_id
+             WHERE ({cur_compared}) IS DISTINCT FROM ({target_compared})
+        ), upserted AS (
+            INSERT INTO {table} AS cur (partner_id, company_id, {columns}{derived_columns})
+            SELECT partner_id, company_id, {columns}{derived_inserts}
+              FROM changed
+             ORDER BY partner_id, company_id
+                ON CONFLICT (partner_id, company_id) DO UPDATE
+               SET {updates}
+         RETURNING 1
+        ), dropped AS (
+            DELETE FROM {table} cur
+             WHERE {scope}
+               AND NOT EXISTS (SELECT 1 FROM target
+                                WHERE target.partner_id = cur.partner_id
+                                  AND target.company_id = cur.company_id)
+         RETURNING 1
+        )
+        SELECT (SELECT count(*) FROM upserted) + (SELECT count(*) FROM dropped)
+    """.format(
+        source=source, table=table, scope=scope,
+        cur_compared=listed("cur.{}", compared), target_compared=listed("target.{}", compared),
+        columns=listed("{}", columns),
+        derived_columns="".join(", " + column for column, _insert, _update in derived),
+        derived_inserts="".join(", " + insert for _column, insert, _update in derived),
+        updates=", ".join(["%s = %s" % (column, update) for column, _insert, update in derived]
+                          + ["{0} = excluded.{0}".format(column) for column in columns]))
+    cr.execute(query, params)
+    return cr.fetchone()[0]

@@ -6,6 +6,8 @@ import io
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from .crm_extended_sql import replace_partner_figures
+
 # Lifetime value figures are for staff: every field of the CLV models carries this group.
 INTERNAL = "base.group_user"
 
@@ -82,7 +84,6 @@ class CrmPartnerClv(models.Model):
         alive they had) and deletes the customers no longer scored. Returns the number
         of rows written."""
         cr = self.env.cr
-        cr.execute("LOCK TABLE crm_partner_clv IN SHARE ROW EXCLUSIVE MODE")
         cr.execute("""
             CREATE TEMPORARY TABLE crm_partner_clv_new (
                 partner_id integer PRIMARY KEY, probability_alive numeric,
@@ -93,49 +94,18 @@ class CrmPartnerClv(models.Model):
         buffer = io.StringIO("".join(
             "%d\t%.4f\t%.4f\t%.2f\t%d\t%s\t%.2f\n" % row for row in zip(*columns)))
         cr.copy_from(buffer, "crm_partner_clv_new", columns=SCORE_COLUMNS)
-        cr.execute("""
-            WITH changed AS (
-                SELECT new.* FROM crm_partner_clv_new new
-                  LEFT JOIN crm_partner_clv clv
-                         ON clv.partner_id = new.partner_id AND clv.company_id = %(company)s
-                 WHERE (clv.probability_alive, clv.expected_purchases_90d,
-                        clv.expected_value_12m, clv.repeat_purchases,
-                        clv.last_purchase_date, clv.revenue)
-                       IS DISTINCT FROM (new.probability_alive, new.expected_purchases_90d,
-                                         new.expected_value_12m, new.repeat_purchases,
-                                         new.last_purchase_date, new.revenue)
-            ), upserted AS (
-                INSERT INTO crm_partner_clv AS clv
-                       (partner_id, company_id, probability_alive,
-                        previous_probability_alive, probability_alive_change,
-                        expected_purchases_90d, expected_value_12m, repeat_purchases,
-                        last_purchase_date, revenue, model_date)
-                SELECT partner_id, %(company)s, probability_alive, probability_alive, 0,
-                       expected_purchases_90d, expected_value_12m, repeat_purchases,
-                       last_purchase_date, revenue, %(date)s
-                  FROM changed
-                 ORDER BY partner_id
-                    ON CONFLICT (partner_id, company_id) DO UPDATE
-                   SET previous_probability_alive = clv.probability_alive,
-                       probability_alive_change = excluded.probability_alive
-                                                  - clv.probability_alive,
-                       probability_alive = excluded.probability_alive,
-                       expected_purchases_90d = excluded.expected_purchases_90d,
-                       expected_value_12m = excluded.expected_value_12m,
-                       repeat_purchases = excluded.repeat_purchases,
-                       last_purchase_date = excluded.last_purchase_date,
-                       revenue = excluded.revenue, model_date = excluded.model_date
-             RETURNING 1
-            ), dropped AS (
-                DELETE FROM crm_partner_clv clv
-                 WHERE clv.company_id = %(company)s
-                   AND NOT EXISTS (SELECT 1 FROM crm_partner_clv_new new
-                                    WHERE new.partner_id = clv.partner_id)
-             RETURNING 1
-            )
-            SELECT (SELECT count(*) FROM upserted) + (SELECT count(*) FROM dropped)
-        """, {"company": company.id, "date": model_date})
-        written = cr.fetchone()[0]
+        written = replace_partner_figures(
+            cr, "crm_partner_clv",
+            "SELECT new.*, %(company)s AS company_id, %(date)s::date AS model_date "
+            "FROM crm_partner_clv_new new",
+            {"company": company.id, "date": model_date},
+            columns=SCORE_COLUMNS[1:] + ["model_date"], compared=SCORE_COLUMNS[1:],
+            scope="cur.company_id = %(company)s",
+            # the probability alive it had, so that the fall shows
+            derived=[("previous_probability_alive", "probability_alive",
+                      "cur.probability_alive"),
+                     ("probability_alive_change", "0",
+                      "excluded.probability_alive - cur.probability_alive")])
         cr.execute("DROP TABLE crm_partner_clv_new")
         self.invalidate_cache()
         self.env["res.partner"].invalidate_cache(["clv_" + column for column in CLV_COLUMNS])

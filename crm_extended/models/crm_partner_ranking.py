@@ -6,7 +6,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 
-from .crm_extended_sql import posted_customer_invoices
+from .crm_extended_sql import posted_customer_invoices, replace_partner_figures
 
 ABC_CLASSES = [("A", "A"), ("B", "B"), ("C", "C")]
 
@@ -40,6 +40,7 @@ RANKING_SQL = """
                 ELSE 'C' END AS abc_class
       FROM ranked
 """
+RANKING_COLUMNS = ["revenue", "margin", "share", "rank", "abc_class"]
 
 
 class CrmPartnerRanking(models.Model):
@@ -81,34 +82,10 @@ class CrmPartnerRanking(models.Model):
         number of rows written. Rows whose figures did not change are left alone, customers
         no longer invoiced in a company lose their row there."""
         today = fields.Date.from_string(fields.Date.context_today(self))
-        self.env.cr.execute("LOCK TABLE crm_partner_ranking IN SHARE ROW EXCLUSIVE MODE")
-        self.env.cr.execute("""
-            WITH target AS (%s), upserted AS (
-                INSERT INTO crm_partner_ranking AS ranking
-                       (partner_id, company_id, revenue, margin, share, rank, abc_class)
-                SELECT partner_id, company_id, revenue, margin, share, rank, abc_class
-                  FROM target
-                 ORDER BY partner_id, company_id
-                    ON CONFLICT (partner_id, company_id) DO UPDATE
-                   SET revenue = excluded.revenue, margin = excluded.margin,
-                       share = excluded.share, rank = excluded.rank,
-                       abc_class = excluded.abc_class
-                 WHERE (ranking.revenue, ranking.margin, ranking.share, ranking.rank,
-                        ranking.abc_class)
-                       IS DISTINCT FROM (excluded.revenue, excluded.margin, excluded.share,
-                                         excluded.rank, excluded.abc_class)
-             RETURNING 1
-            ), dropped AS (
-                DELETE FROM crm_partner_ranking ranking
-                 WHERE NOT EXISTS (SELECT 1 FROM target
-                                    WHERE target.partner_id = ranking.partner_id
-                                      AND target.company_id = ranking.company_id)
-             RETURNING 1
-            )
-            SELECT (SELECT count(*) FROM upserted) + (SELECT count(*) FROM dropped)
-        """ % RANKING_SQL, {
-            "date_from": fields.Date.to_string(today - relativedelta(years=1))})
-        written = self.env.cr.fetchone()[0]
+        written = replace_partner_figures(
+            self.env.cr, "crm_partner_ranking", RANKING_SQL,
+            {"date_from": fields.Date.to_string(today - relativedelta(years=1))},
+            columns=RANKING_COLUMNS, compared=RANKING_COLUMNS)
         self.invalidate_cache()
         self.env["res.partner"].invalidate_cache()
         return written

@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 
-from .crm_extended_sql import posted_customer_invoices
+from .crm_extended_sql import posted_customer_invoices, replace_partner_figures
 
 # The usual RFM segments, named from the recency and frequency scores.
 RFM_SEGMENTS = [
@@ -65,13 +65,14 @@ RFM_SCORES_SQL = """
                %(monetary)s AS monetary_score
           FROM ranked
     )
-    SELECT scores.partner_id, scores.company_id, scores.recency, scores.frequency_score,
-           scores.monetary_score,
+    SELECT scores.partner_id, scores.company_id, scores.recency,
+           scores.frequency_score AS frequency, scores.monetary_score AS monetary,
            scores.recency::text || scores.frequency_score::text
                || scores.monetary_score::text AS score,
            (%%(segments)s::varchar[])[(scores.recency - 1) * 5 + scores.frequency_score]
                AS segment,
-           scores.last_date, scores.frequency, scores.monetary
+           scores.last_date AS last_invoice_date, scores.frequency::integer AS invoice_count,
+           scores.monetary AS revenue, now() AT TIME ZONE 'UTC' AS date_scored
       FROM scores
 """ % dict({name: NTILE5_SQL.format(k="%s_rank" % name, n="customer_count")
             for name in ("recency", "frequency", "monetary")}, posted=posted_customer_invoices())
@@ -133,43 +134,12 @@ class CrmPartnerRfm(models.Model):
         (two administrators pressing "Run manually") wait for this one instead of
         colliding with it; readers are not blocked.
         """
-        self.env.cr.execute("LOCK TABLE crm_partner_rfm IN SHARE ROW EXCLUSIVE MODE")
-        self.env.cr.execute("""
-            WITH target AS (%s), changed AS (
-                SELECT target.* FROM target
-                  LEFT JOIN crm_partner_rfm rfm ON rfm.partner_id = target.partner_id
-                                               AND rfm.company_id = target.company_id
-                 WHERE (rfm.score, rfm.segment, rfm.last_invoice_date, rfm.invoice_count,
-                        rfm.revenue)
-                       IS DISTINCT FROM (target.score, target.segment, target.last_date,
-                                         target.frequency::integer, target.monetary)
-            ), upserted AS (
-                INSERT INTO crm_partner_rfm AS rfm
-                       (partner_id, company_id, recency, frequency, monetary, score, segment,
-                        last_invoice_date, invoice_count, revenue, date_scored)
-                SELECT partner_id, company_id, recency, frequency_score, monetary_score,
-                       score, segment, last_date, frequency, monetary,
-                       now() AT TIME ZONE 'UTC'
-                  FROM changed
-                 ORDER BY partner_id, company_id
-                    ON CONFLICT (partner_id, company_id) DO UPDATE
-                   SET recency = excluded.recency,
-                       frequency = excluded.frequency, monetary = excluded.monetary,
-                       score = excluded.score, segment = excluded.segment,
-                       last_invoice_date = excluded.last_invoice_date,
-                       invoice_count = excluded.invoice_count, revenue = excluded.revenue,
-                       date_scored = excluded.date_scored
-             RETURNING 1
-            ), dropped AS (
-                DELETE FROM crm_partner_rfm rfm
-                 WHERE NOT EXISTS (SELECT 1 FROM target
-                                    WHERE target.partner_id = rfm.partner_id
-                                      AND target.company_id = rfm.company_id)
-             RETURNING 1
-            )
-            SELECT (SELECT count(*) FROM upserted) + (SELECT count(*) FROM dropped)
-        """ % RFM_SCORES_SQL, {"segments": RFM_SEGMENT_ARRAY})
-        written = self.env.cr.fetchone()[0]
+        written = replace_partner_figures(
+            self.env.cr, "crm_partner_rfm", RFM_SCORES_SQL, {"segments": RFM_SEGMENT_ARRAY},
+            columns=["recency", "frequency", "monetary", "score", "segment",
+                     "last_invoice_date", "invoice_count", "revenue", "date_scored"],
+            # the score holds the three digits; the rest are the figures behind them
+            compared=["score", "segment", "last_invoice_date", "invoice_count", "revenue"])
         self.invalidate_cache()
         self.env["res.partner"].invalidate_cache(
             ["rfm_" + column for column in RFM_COLUMNS])
