@@ -1,6 +1,8 @@
 """What every capability shares: posted customer documents, amounts at their date, emails."""
 import re
 
+from psycopg2 import sql
+
 # -- posted customer documents: invoices and credit notes that are open or paid. Revenue,
 # margin, RFM, segments, forecasts, the timeline and the reports all count these.
 CUSTOMER_INVOICE_TYPES = ("out_invoice", "out_refund")
@@ -102,7 +104,8 @@ def replace_partner_figures(cr, table, source, params, columns, compared, scope=
     rows written."""
     def listed(template, names):
         return ", ".join(template.format(name) for name in names)
-    cr.execute("LOCK TABLE %s IN SHARE ROW EXCLUSIVE MODE" % table)
+    cr.execute(sql.SQL("LOCK TABLE {} IN SHARE ROW EXCLUSIVE MODE").format(
+        sql.Identifier(table)))
     query = """
         WITH target AS ({source}), changed AS (
             SELECT target.* FROM target
