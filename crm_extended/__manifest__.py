@@ -4,7 +4,7 @@
     "name": "CRM Extended",
     "summary": "Service requests, campaign attribution, customer profitability, "
                "segments and a self-service portal in Odoo's own screens",
-    "version": "11.0.1.3.0",
+    "version": "11.0.1.4.0",
     "category": "Sales",
     "website": "https://github.com/crm-extended/crm_extended",
     "author": "crm_extended authors",

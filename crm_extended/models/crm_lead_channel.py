@@ -356,19 +356,23 @@ class CrmLead(models.Model):
     @api.model
     def _cron_notify_partner_proposals(self):
         """Tell each reseller by email of the leads proposed to it since the last run, in one
-        mail per reseller: the assignment engine stays a fixed number of queries whatever
-        the number of leads, and a reseller handed 20 leads reads one mail, not 20. The
-        mail goes to the reseller's portal users (who answer in the portal), else to the
-        reseller's own address. A reseller with neither is logged and its proposals stay
-        untold, so that they are mailed once it has an address (while still open).
+        mail per reseller and proposing company: the assignment engine stays a fixed number
+        of queries whatever the number of leads, and a reseller handed 20 leads reads one
+        mail, not 20. The mail goes to the reseller's portal users (who answer in the
+        portal), else to the reseller's own address. A reseller with neither is logged and
+        its proposals stay untold, so that they are mailed once it has an address (while
+        still open).
         Returns the resellers told."""
         assignments = self.env["crm.partner.assignment"].search(
             [("state", "=", "proposed"), ("date_notified", "=", False)])
         if not assignments:
             return self.env["res.partner"]
+        # a reseller working for two of our companies reads each one's proposals under its
+        # own name, as each company's leads are its own business
         by_reseller = {}
         for assignment in assignments:
-            by_reseller.setdefault(assignment.partner_id, []).append(assignment)
+            by_reseller.setdefault((assignment.partner_id, assignment.company_id),
+                                   []).append(assignment)
         resellers = assignments.mapped("partner_id")
         # one search for the portal users of all the resellers, not one per reseller
         portal_contacts = self.env["res.users"].sudo().search([
@@ -377,15 +381,17 @@ class CrmLead(models.Model):
         template = self.env.ref("crm_extended.mail_template_crm_partner_proposal")
         portal_url = self.env["ir.config_parameter"].sudo().get_param("web.base.url")
         told = self.env["res.partner"]
-        for reseller in resellers:
+        for (reseller, company), proposals in sorted(
+                by_reseller.items(), key=lambda item: (item[0][0].id, item[0][1].id)):
             contacts = portal_contacts.filtered(
                 lambda contact: contact.commercial_partner_id == reseller
             ) or reseller.filtered("email")
             if not contacts:
                 continue
             template.with_context(
-                proposals=sorted(by_reseller[reseller], key=lambda row: (
+                proposals=sorted(proposals, key=lambda row: (
                     row.date_deadline or "", row.lead_id.name)),
+                company=company or self.env.user.company_id,
                 portal_url=portal_url,
             ).send_mail(reseller.id, email_values={"recipient_ids": [(6, 0, contacts.ids)]})
             told |= reseller

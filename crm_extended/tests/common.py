@@ -1,4 +1,5 @@
 import functools
+import importlib.util
 import re
 import tempfile
 from contextlib import contextmanager
@@ -6,12 +7,23 @@ from contextlib import contextmanager
 import requests
 
 import odoo
+from odoo.modules.module import get_resource_path
 from odoo.service import security
 from odoo.tests.common import HOST, PORT, SavepointCase, get_db_name
 
 
 _SETTING_UP = set()
 TEST_TIMEZONE = "Etc/GMT+12"        # UTC-12 (the sign is POSIX's)
+
+
+def run_migration(cr, version, script, from_version):
+    """Run crm_extended's migration ``script`` of ``version`` as an upgrade from
+    ``from_version`` does."""
+    path = get_resource_path("crm_extended", "migrations", version, script)
+    spec = importlib.util.spec_from_file_location("crmx_migration_%s" % script[:-3], path)
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    migration.migrate(cr, from_version)
 
 
 def _ends_when_failing(set_up):

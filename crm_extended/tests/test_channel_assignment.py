@@ -6,7 +6,7 @@ from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .channel_common import ChannelFixtures
-from .common import PortalCase
+from .common import PortalCase, run_migration
 
 
 class TestChannelAssignment(ChannelFixtures, PortalCase):
@@ -262,7 +262,48 @@ class TestChannelProposalMail(ChannelFixtures, PortalCase):
         self.assertEqual(mail.subject,
                          "1 nueva(s) iniciativa(s) propuesta(s) a West Coast Office")
         self.assertIn("Le proponemos estas iniciativas", mail.body_html)
-        self.assertIn("acéptela o recházela antes del", mail.body_html)
+        deadline = fields.Datetime.context_timestamp(
+            self.env["res.partner"].with_context(tz=self.reseller_west.tz or "UTC"),
+            fields.Datetime.from_string(lead.partner_assignment_ids.date_deadline))
+        self.assertIn("acéptela o recházela antes del %s" % deadline.strftime("%d/%m/%Y %H:%M"),
+                      mail.body_html, "the deadline as Spanish writes dates")
+
+    def test_each_company_signs_the_leads_it_proposes(self):
+        """A reseller working for two of our companies gets one mail from each, each signed
+        by the company whose leads it lists, whoever runs the scheduled action."""
+        self.assert_each_company_signs_its_proposals()
+
+    def test_upgrade_signs_the_kept_template_with_the_proposing_company(self):
+        """The template is noupdate: a database of 11.0.1.3.0 keeps its copy, signed with the
+        scheduled action's company. The upgrade rewrites that signature and nothing else."""
+        template = self.env.ref("crm_extended.mail_template_crm_partner_proposal")
+        template.body_html = template.body_html.replace(
+            "${ctx['company'].name}</p>", "${user.company_id.name}</p>").replace(
+            "Kind regards,", "With our thanks,")
+        run_migration(self.env.cr, "11.0.1.4.0", "post-proposal_mail_signature.py",
+                      "11.0.1.3.0")
+        template.invalidate_cache()
+        self.assertNotIn("user.company_id", template.body_html)
+        self.assertIn("With our thanks,", template.body_html, "the administrator's own words")
+        self.assert_each_company_signs_its_proposals()
+
+    def assert_each_company_signs_its_proposals(self):
+        self.reseller_west.company_id = False
+        ours = self.create_lead("Sunset Dental", self.california)
+        theirs = self.create_lead("Malibu Surf", self.california, company_id=self.company_b.id,
+                                  user_id=False)
+        (ours | theirs).action_assign_partner()
+        self.assertEqual((ours | theirs).mapped("partner_assigned_id"), self.reseller_west)
+        self.env["crm.lead"]._cron_notify_partner_proposals()
+        mails = self.proposal_mails(self.portal_west)
+        self.assertEqual(len(mails), 2, "one mail per company proposing")
+        ours_mail = mails.filtered(lambda mail: "Sunset Dental" in mail.body_html)
+        theirs_mail = mails - ours_mail
+        self.assertIn("Malibu Surf", theirs_mail.body_html)
+        self.assertNotIn("Malibu Surf", ours_mail.body_html)
+        self.assertIn(self.company_b.name, theirs_mail.body_html)
+        self.assertIn(ours.company_id.name, ours_mail.body_html)
+        self.assertNotIn(ours.company_id.name, theirs_mail.body_html)
 
     def test_query_count_does_not_grow_with_the_leads_of_a_reseller(self):
         Lead = self.env["crm.lead"]
