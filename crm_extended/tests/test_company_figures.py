@@ -1,10 +1,7 @@
 """Figures per company: a customer invoiced by two companies has each company's ranking and
 RFM scores, each company's users see their own, and segments filter on their company's."""
-import importlib.util
 
-from odoo.modules.module import get_resource_path
-
-from .common import CrmExtendedCase
+from .common import CrmExtendedCase, run_migration
 
 
 class CompanyBFixtures:
@@ -160,12 +157,7 @@ class TestCompanyFigures(CompanyBFixtures, CrmExtendedCase):
         self.env.cr.execute("ALTER TABLE res_partner ADD COLUMN revenue_12m numeric, "
                             "ADD COLUMN abc_class varchar")
         self.env.cr.execute("DELETE FROM crm_partner_ranking")
-        path = get_resource_path("crm_extended", "migrations", "11.0.1.3.0",
-                                 "post-company_figures.py")
-        spec = importlib.util.spec_from_file_location("crmx_company_figures", path)
-        migration = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(migration)
-        migration.migrate(self.env.cr, "11.0.1.2.0")
+        run_migration(self.env.cr, "11.0.1.3.0", "post-company_figures.py", "11.0.1.2.0")
         self.env["res.partner"].invalidate_cache()
         self.assertEqual(self.figures(self.user_b, self.shared), (300.0, 2, 13.04, "B"))
         self.env.cr.execute("SELECT column_name FROM information_schema.columns "

@@ -3,7 +3,7 @@ updates, the salesperson's own probability, the stage prior and bounded rescorin
 from odoo.exceptions import AccessError, ValidationError
 
 from ..models.crm_lead_scoring import SCORING_FIELDS_PARAM, SCORING_MIN_HISTORY_PARAM
-from .common import PipelineCase
+from .common import PipelineCase, run_migration
 
 
 class TestLeadScoring(PipelineCase):
@@ -179,6 +179,27 @@ class TestLeadScoring(PipelineCase):
         # the parameters are cached beyond the test's rollback: put them back by hand
         params.set_param(SCORING_FIELDS_PARAM, "country_id,source_id")
         params.set_param(SCORING_MIN_HISTORY_PARAM, history)
+
+    def test_upgrade_scores_the_open_leads(self):
+        """A database of 11.0.1.3.0 or older has no scores: the upgrade builds the tables
+        and scores its open leads at once, not at the first nightly run, and keeps the
+        probabilities set by hand."""
+        self.history()
+        scored = self.lead(self.be, self.source_a)
+        by_hand = self.lead(self.fr, self.source_a)
+        by_hand.write({"probability": 42})
+        expected = scored.automated_probability
+        # as such a database is: no frequencies, no automated probability
+        self.env.cr.execute("DELETE FROM crm_lead_scoring_frequency")
+        self.env.cr.execute("UPDATE crm_lead SET automated_probability = 0")
+        self.Lead.invalidate_cache()
+        run_migration(self.env.cr, "11.0.1.4.0", "post-lead_scoring.py", "11.0.1.3.0")
+        self.Lead.invalidate_cache()
+        self.assertEqual(self.frequencies()[("country_id", str(self.be.id))], (2, 1))
+        self.assertAlmostEqual(scored.automated_probability, expected, places=2)
+        self.assertAlmostEqual(scored.probability, expected, places=2)
+        self.assertGreater(by_hand.automated_probability, 0)
+        self.assertEqual(by_hand.probability, 42)
 
     def test_automated_probability_is_internal(self):
         lead = self.lead(self.be, self.source_a)
