@@ -24,6 +24,12 @@ class ResPartner(models.Model):
 
     @api.model
     def _portal_statement_default_period(self):
-        """The last twelve months up to today."""
-        today = fields.Date.from_string(fields.Date.context_today(self))
+        """The last twelve months up to today: the user's today, else our company's (a
+        customer who never chose a time zone is nearer ours than UTC, and just after our
+        midnight would otherwise miss the invoices we dated that morning)."""
+        user = self.env.user
+        # the company's zone only: a portal user may not read our company's partner
+        zone = self.env.context.get("tz") or user.tz or \
+            user.company_id.sudo().partner_id.tz
+        today = fields.Date.from_string(fields.Date.context_today(self.with_context(tz=zone)))
         return fields.Date.to_string(today - timedelta(days=365)), fields.Date.to_string(today)

@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from odoo import fields
 from odoo.exceptions import AccessError
@@ -35,6 +35,22 @@ class TestPortalStatement(PortalCase):
     def statement(self, user, date_from, date_to, **kwargs):
         partner = user.partner_id.sudo(user)
         return partner._portal_statement(date_from, date_to, **kwargs)
+
+    def test_default_period_ends_on_our_today_for_a_customer_without_zone(self):
+        """A customer who never chose a time zone reads the statement up to our company's
+        today, not UTC's."""
+        # a zone whose date differs from UTC's at the hour the test runs
+        zone = "Etc/GMT+12" if datetime.utcnow().hour < 12 else "Etc/GMT-14"
+        self.portal_user.company_id.partner_id.tz = zone
+        self.portal_user.partner_id.tz = False
+        utc_today = fields.Date.context_today(self.env.user.with_context(tz="UTC"))
+        ours = fields.Date.context_today(self.env.user.with_context(tz=zone))
+        self.assertNotEqual(ours, utc_today)
+        Partner = self.env["res.partner"].sudo(self.portal_user).with_context(tz=False)
+        self.assertEqual(Partner._portal_statement_default_period()[1], ours)
+        # a customer with a zone of their own reads up to their today
+        self.portal_user.partner_id.tz = "UTC"
+        self.assertEqual(Partner._portal_statement_default_period()[1], utc_today)
 
     def test_balances_and_aging(self):
         old, mid, new, refund = (self.old_invoice.amount_total, self.invoice_45.amount_total,
