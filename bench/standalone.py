@@ -4,6 +4,8 @@ import argparse
 import os
 import time
 
+HERE = os.path.dirname(os.path.abspath(__file__))
+
 
 def arguments(doc):
     """The script's argument parser, described by its docstring's first paragraph, with the
@@ -15,8 +17,13 @@ def arguments(doc):
 
 
 def configure(config):
-    """Odoo reads ``config``; the scripts want its warnings only."""
+    """Odoo reads ``config``; the scripts want its warnings only. Pages render with the
+    project's lessc, as tools/odoo.sh serves them: without it every page would try and fail
+    to compile the stylesheets, and time that."""
     import odoo  # here, not at the top: a script's --help needs no Odoo
+    venv = os.environ.get("VENV", os.path.join(os.path.dirname(HERE), ".venv"))
+    os.environ["PATH"] = os.pathsep.join([os.path.join(venv, "node", "node_modules", ".bin"),
+                                          os.environ.get("PATH", "")])
     odoo.tools.config.parse_config(["-c", config, "--log-level=warn"])
 
 

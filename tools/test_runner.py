@@ -6,11 +6,13 @@ Three runs on one database made from the demo template (see tools/db.sh bare):
   core     -u sale,account,crm,portal,mass_mailing         (the core suites, and every addon
                                                             that depends on them, crm_extended
                                                             included, in one process)
-Fails on any failure or error of a crm_extended test, on any core test whose outcome differs
-from stock Odoo 11 (tools/runner_baseline.txt, written by the 'baseline' action on a database
-without crm_extended), on a run that does not finish within its time limit or logs a
-critical error. Prints one line per run and, last, "N passed, N failed": the tests whose
-outcome is the expected one (crm_extended's passed, the core's as on stock), and the others.
+Without the install run, the database is made with crm_extended installed (without its
+tests) before the others. Fails on any failure or error of a crm_extended test, on any core
+test whose outcome differs from stock Odoo 11 (tools/runner_baseline.txt, written by the
+'baseline' action on a database without crm_extended), on a run that does not finish within
+its time limit or logs a critical error. Prints one line per run and, last, "N passed,
+N failed": the tests whose outcome is the expected one (crm_extended's passed, the core's as
+on stock), and the others.
 
   tools/test_runner.py [--db DB] [--runs install,update,core] [--timeout SECONDS]
   tools/test_runner.py --baseline [--db DB]
@@ -128,8 +130,13 @@ def main():
     log_dir = os.path.join(ROOT, ".local")
     os.makedirs(log_dir, exist_ok=True)
     runs = options.runs.split(",")
+    db_sh = os.path.join(ROOT, "tools", "db.sh")
     if options.baseline or "install" in runs:
-        subprocess.check_call([os.path.join(ROOT, "tools", "db.sh"), "bare", options.db, "demo"])
+        subprocess.check_call([db_sh, "bare", options.db, "demo"])
+    else:
+        # Without the install run, the addon is installed without its tests: the update or
+        # core run that follows tests it on the same kind of database.
+        subprocess.check_call([db_sh, "fresh", options.db, "demo"])
     if options.baseline:
         log_path = os.path.join(log_dir, "runner-baseline.log")
         if not odoo(options.db, ["-u", CORE], log_path, options.timeout):
