@@ -32,13 +32,13 @@ import time
 
 import numpy as np
 
+from results import append_to_section
 from standalone import arguments, in_database
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 BENCH_PYTHON = os.environ.get("CLV_BENCH_PYTHON",
                               os.path.join(ROOT, ".local", "clv-bench-venv", "bin", "python"))
-RESULTS = os.path.join(HERE, "RESULTS.md")
 
 CALIBRATION = ("1997-01-01", "1997-09-30")
 HOLDOUT_END = "1998-06-30"
@@ -320,8 +320,7 @@ def main():
     section, _loads = in_database(args, measure_clv, {"tracking_disable": True}, keep=True)
     print(section)
     if not args.no_write:
-        with open(RESULTS, "a") as results:
-            results.write(section)
+        append_to_section("Lifetime value", section)
 
 
 if __name__ == "__main__":
